@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from profiles import vocab
+from profiles.models import Project, ScientistProfile, new_ref
+
+
+class Stage(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    COMPLETED = "completed", _("Completed")
+    STALLED = "stalled", _("Stalled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE, Stage.STALLED)
+
+
+class Agreement(models.Model):
+    ref = models.CharField(_("reference"), max_length=100, unique=True)
+    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="agreements")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreements")
+    introduction = models.ForeignKey(
+        "matching.Introduction", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="agreements",
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Which side must answer a proposal or a request for changes.
+    awaiting_side = models.CharField(max_length=12, blank=True)
+    goals = models.JSONField(_("goals"), default=list, blank=True)
+    goals_text = models.TextField(_("goals in your words"), blank=True)
+    hours_per_month = models.PositiveIntegerField(_("hours per month"), null=True, blank=True)
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    last_activity_on = models.DateField(_("last activity"), db_index=True)
+    next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    close_reason = models.TextField(_("reason"), blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="coordinated_agreements", verbose_name=_("coordinator"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-last_activity_on"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scientist", "project"],
+                condition=~Q(stage__in=["cancelled", "completed"]),
+                name="agreement_one_open_per_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity")]
+
+    def __str__(self):
+        return f"{self.ref}: {self.scientist} ~ {self.project}"
+
+    def save(self, *args, **kwargs):
+        if not self.ref:
+            self.ref = new_ref("agr")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    def goal_labels(self):
+        return [vocab.Goal(g).label for g in self.goals if g in vocab.Goal.values]
+
+
+class Milestone(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+
+class AgreementEvent(models.Model):
+    """The agreement's timeline: who changed what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        STAGE = "stage", _("Stage changed")
+        EDITED = "edited", _("Edited")
+        MILESTONE_ADDED = "milestone_added", _("Milestone added")
+        MILESTONE_DONE = "milestone_done", _("Milestone done")
+        NOTE = "note", _("Note")
+        CONTACT = "contact", _("Contact logged")
+        FOLLOW_UP = "follow_up", _("Follow-up date set")
+        ASSIGNED = "assigned", _("Coordinator assigned")
+        REMINDER = "reminder", _("Reminder sent")
+
+    class Channel(models.TextChoices):
+        CALL = "call", _("Call")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.agreement_id} {self.kind}"
+
+
+class Reminder(models.Model):
+    """A reminder for one user; `key` makes each one be sent once, not once per run."""
+
+    class Kind(models.TextChoices):
+        MILESTONE_DUE = "milestone_due", _("Milestone coming due")
+        MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
+        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+        STALLED = "stalled", _("Agreement stalled")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reminders")
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    message = models.TextField()
+    sent_on = models.DateField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.key}"

@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from profiles.models import Project, ScientistProfile
+
+
+class Match(models.Model):
+    """A stored suggestion: a pair in the top k of its scientist or its project.
+
+    `components` maps component name to a number in [0, 1]; `reasons` is a list
+    of {"code": ..., "params": {...}} rendered in the reader's language.
+    """
+
+    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="matches")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="matches")
+    score = models.FloatField()
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(fields=["scientist", "project"], name="match_unique_pair"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="match_score_unit"),
+        ]
+        indexes = [
+            models.Index(fields=["scientist", "-score"], name="match_scientist_score"),
+            models.Index(fields=["project", "-score"], name="match_project_score"),
+        ]
+
+    def __str__(self):
+        return f"{self.scientist} ~ {self.project} ({self.score:.2f})"
+
+
+class Interest(models.Model):
+    """One side's decision on a pair: interested, or not for me (with a reason)."""
+
+    class Side(models.TextChoices):
+        SCIENTIST = "scientist", _("Scientist")
+        INSTITUTION = "institution", _("Institution")
+
+    class Decision(models.TextChoices):
+        INTERESTED = "interested", _("Interested")
+        DECLINED = "declined", _("Not for me")
+
+    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="interests")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interests")
+    side = models.CharField(max_length=12, choices=Side.choices)
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("interest")
+        verbose_name_plural = _("interests")
+        constraints = [
+            models.UniqueConstraint(fields=["scientist", "project", "side"], name="interest_unique_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.side}: {self.decision} ({self.scientist} ~ {self.project})"
+
+
+class Introduction(models.Model):
+    """Both sides are interested: contact details are shared."""
+
+    scientist = models.ForeignKey(
+        ScientistProfile, on_delete=models.CASCADE, related_name="introductions"
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="introductions")
+    score = models.FloatField(default=0)
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("introduction")
+        verbose_name_plural = _("introductions")
+        constraints = [
+            models.UniqueConstraint(fields=["scientist", "project"], name="introduction_unique_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.scientist} ~ {self.project}"
+
+
+class MatchRun(models.Model):
+    """A full rematch, split in chunks; its progress is shown to coordinators."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    pairs_scored = models.BigIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"MatchRun {self.pk} {self.status} {self.chunks_done}/{self.chunks_total}"

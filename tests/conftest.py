@@ -1,0 +1,27 @@
+"""Shared fixtures: a user for every role, so every view test checks access."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret")
+os.environ.setdefault("DJANGO_DISABLE_RATE_LIMITS", "1")
+
+import pytest  # noqa: E402
+
+from tests import factories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_local_mail(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def roles(db):
+    """owner scientist, another scientist, a member of the owning institution,
+    a member of another institution, and a coordinator."""
+    return factories.RoleSet.build()
