@@ -1,0 +1,70 @@
+"""Keep suggestions fresh: saving a profile or a project queues its rescoring.
+
+The task is queued with ``transaction.on_commit`` so the worker reads the
+committed row. Bulk jobs (import_data, seed_demo, bench_matcher) wrap their
+writes in ``rescoring_suspended()`` so that no per-row task is queued; they run
+a full rematch afterwards instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+from collections.abc import Iterator
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from profiles.models import Project, ScientistProfile
+
+logger = logging.getLogger(__name__)
+
+_suspended: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "matching_rescoring_suspended", default=False
+)
+
+
+@contextlib.contextmanager
+def rescoring_suspended() -> Iterator[None]:
+    """Within this block, saving a profile or a project queues no rescoring task."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
+def rescoring_is_suspended() -> bool:
+    return _suspended.get()
+
+
+def _queue(task_name: str, object_id: int) -> None:
+    def send() -> None:
+        # Imported late: the tasks import the matcher, which imports the models.
+        from kombu.exceptions import OperationalError
+
+        from matching import tasks
+
+        try:
+            getattr(tasks, task_name).delay(object_id)
+        except OperationalError:
+            # The broker is down: the save stands; the nightly full rematch catches up.
+            logger.exception("Could not queue %s(%s)", task_name, object_id)
+
+    transaction.on_commit(send)
+
+
+@receiver(post_save, sender=ScientistProfile, dispatch_uid="matching_rescore_scientist")
+def queue_scientist_rescoring(sender, instance, raw=False, **kwargs):
+    if raw or rescoring_is_suspended():
+        return
+    _queue("rescore_scientist_task", instance.pk)
+
+
+@receiver(post_save, sender=Project, dispatch_uid="matching_rescore_project")
+def queue_project_rescoring(sender, instance, raw=False, **kwargs):
+    if raw or rescoring_is_suspended():
+        return
+    _queue("rescore_project_task", instance.pk)
