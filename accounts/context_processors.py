@@ -4,7 +4,12 @@ from django.conf import settings
 def roles(request):
     """What the navigation needs to know about the requesting user."""
     user = request.user
-    context = {"SITE_NAME": settings.SITE_NAME, "is_coordinator": False, "can_browse_scientists": False}
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "is_coordinator": False,
+        "is_institution_member": False,
+        "can_browse_scientists": False,
+    }
     if user.is_authenticated:
         is_coordinator = user.is_coordinator
         is_member = user.memberships.approved().exists()

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AgreementsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'agreements'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "agreements"

@@ -22,13 +22,20 @@ OPEN_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE, St
 
 class Agreement(models.Model):
     ref = models.CharField(_("reference"), max_length=100, unique=True)
-    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="agreements")
+    scientist = models.ForeignKey(
+        ScientistProfile, on_delete=models.CASCADE, related_name="agreements"
+    )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="agreements")
     introduction = models.ForeignKey(
-        "matching.Introduction", null=True, blank=True, on_delete=models.SET_NULL,
+        "matching.Introduction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="agreements",
     )
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Stage.choices, default=Stage.PROPOSED
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -40,13 +47,19 @@ class Agreement(models.Model):
     started_on = models.DateField(_("start date"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    # Days from the introduction to the signature, kept for the dashboard's median.
+    days_to_sign = models.PositiveIntegerField(null=True, blank=True, editable=False)
     last_activity_on = models.DateField(_("last activity"), db_index=True)
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     close_reason = models.TextField(_("reason"), blank=True)
     coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="coordinated_agreements", verbose_name=_("coordinator"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_agreements",
+        verbose_name=_("coordinator"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -62,7 +75,9 @@ class Agreement(models.Model):
                 name="agreement_one_open_per_pair",
             ),
         ]
-        indexes = [models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity")]
+        indexes = [
+            models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity")
+        ]
 
     def __str__(self):
         return f"{self.ref}: {self.scientist} ~ {self.project}"
@@ -78,6 +93,41 @@ class Agreement(models.Model):
 
     def goal_labels(self):
         return [vocab.Goal(g).label for g in self.goals if g in vocab.Goal.values]
+
+
+class FollowUpSettings(models.Model):
+    """Follow-up settings coordinators can change in the admin (one row; empty = settings.py)."""
+
+    stall_days = models.PositiveIntegerField(
+        _("days without activity before an agreement is stalled"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: use the AGREEMENT_STALL_DAYS setting (45 by default)."),
+    )
+    due_soon_days = models.PositiveIntegerField(
+        _("days ahead to remind of milestones coming due"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: use the MILESTONE_DUE_SOON_DAYS setting (7 by default)."),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up settings")
+        verbose_name_plural = _("follow-up settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> tuple[int, int]:
+        """(stall_days, due_soon_days) in force now."""
+        row = cls.objects.order_by("pk").first()
+        stall = row.stall_days if row and row.stall_days is not None else None
+        soon = row.due_soon_days if row and row.due_soon_days is not None else None
+        return (
+            stall if stall is not None else settings.AGREEMENT_STALL_DAYS,
+            soon if soon is not None else settings.MILESTONE_DUE_SOON_DAYS,
+        )
 
 
 class Milestone(models.Model):
@@ -143,7 +193,9 @@ class Reminder(models.Model):
         FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
         STALLED = "stalled", _("Agreement stalled")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reminders")
     milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"

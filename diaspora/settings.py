@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "agreements.context_processors.reminders",
             ],
         },
     },
@@ -175,6 +176,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic jobs, synced into django_celery_beat's tables by its DatabaseScheduler.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "matching-nightly-full-rematch": {
+        "task": "matching.tasks.nightly_full_rematch",
+        "schedule": crontab(hour=3, minute=15),  # nightly, CELERY_TIMEZONE
+        "options": {"expires": 60 * 60 * 12},
+    },
+}
 
 # Matcher weights: the total score is the weighted mean of the components
 # (documented in README). Language is a hard filter, not a weight.
@@ -192,6 +204,8 @@ AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 
 SITE_NAME = "Red Diáspora MX"
+# Scheme and host for links in emails (no trailing slash).
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)

@@ -22,7 +22,9 @@ class Institution(models.Model):
     ref = models.CharField(_("reference"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(
-        _("kind"), max_length=20, choices=vocab.InstitutionKind.choices,
+        _("kind"),
+        max_length=20,
+        choices=vocab.InstitutionKind.choices,
         default=vocab.InstitutionKind.OTHER,
     )
     state = models.CharField(_("state"), max_length=6, choices=vocab.state_choices, blank=True)
@@ -30,7 +32,10 @@ class Institution(models.Model):
     website = models.URLField(_("website"), blank=True)
     approved = models.BooleanField(_("approved"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,7 +71,9 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="memberships")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="memberships"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -77,7 +84,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "institution"], name="membership_unique_user_institution"),
+            models.UniqueConstraint(
+                fields=["user", "institution"], name="membership_unique_user_institution"
+            ),
         ]
 
     def __str__(self):
@@ -91,14 +100,19 @@ class ScientistProfileQuerySet(models.QuerySet):
 
 class ScientistProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="scientist_profile",
     )
     ref = models.CharField(_("reference"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
     # Contact details: shown only after mutual interest (an introduction).
     email = models.EmailField(_("contact email"), blank=True, db_index=True)
-    country = models.CharField(_("country of residence"), max_length=2, choices=vocab.country_choices, blank=True)
+    country = models.CharField(
+        _("country of residence"), max_length=2, choices=vocab.country_choices, blank=True
+    )
     city = models.CharField(_("city"), max_length=200, blank=True)
     institution_abroad = models.CharField(_("institution abroad"), max_length=300, blank=True)
     position = models.CharField(
@@ -172,7 +186,9 @@ class Project(models.Model):
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     goals = models.JSONField(_("goals"), default=list, blank=True)
     collaboration_type = models.CharField(
-        _("collaboration type"), max_length=30, choices=vocab.CollaborationType.choices,
+        _("collaboration type"),
+        max_length=30,
+        choices=vocab.CollaborationType.choices,
         default=vocab.CollaborationType.ACADEMIC_PROJECT,
     )
     starts_on = models.DateField(_("start date"), null=True, blank=True)
@@ -187,11 +203,16 @@ class Project(models.Model):
     )
     seats = models.PositiveIntegerField(_("collaborators sought"), default=1)
     status = models.CharField(
-        _("status"), max_length=10, choices=vocab.ProjectStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=vocab.ProjectStatus.choices,
         default=vocab.ProjectStatus.DRAFT,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -74,7 +74,10 @@ DISCIPLINES = {
     "conservation": (Area.AGRO_ECOSYSTEMS, _("Conservation and ecosystem management")),
     # VIII
     "computer_science": (Area.ENGINEERING_TECHNOLOGY, _("Computer science")),
-    "electrical_engineering": (Area.ENGINEERING_TECHNOLOGY, _("Electrical and electronic engineering")),
+    "electrical_engineering": (
+        Area.ENGINEERING_TECHNOLOGY,
+        _("Electrical and electronic engineering"),
+    ),
     "mechanical_engineering": (Area.ENGINEERING_TECHNOLOGY, _("Mechanical engineering")),
     "civil_engineering": (Area.ENGINEERING_TECHNOLOGY, _("Civil engineering")),
     "chemical_engineering": (Area.ENGINEERING_TECHNOLOGY, _("Chemical engineering")),

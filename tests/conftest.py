@@ -18,6 +18,12 @@ def _fast_hashing_and_local_mail(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # pytest-django imports settings before this module sets the environment, so
+    # allauth's rate limits (kept in the cache across tests) are switched off here.
+    settings.ACCOUNT_RATE_LIMITS = False
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

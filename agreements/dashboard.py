@@ -1,0 +1,396 @@
+"""The coordinators' dashboard: every figure aggregated in the database.
+
+The number of queries is fixed (about 25) whatever the number of rows: counts
+are `aggregate`/`values().annotate()`. JSON list fields (areas, sectors) are
+grouped by the whole list in SQL (a handful of distinct lists) and split per
+code in Python: one query each, portable to SQLite and PostgreSQL.
+"""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from matching.models import Interest, Introduction, Match
+from profiles import vocab
+from profiles.models import Membership, ScientistProfile
+
+from .filters import agreement_q, pair_q, portrait_q
+from .models import Agreement, Milestone, Stage
+
+ATTENTION_LIMIT = 50
+TREND_MONTHS = 12
+REACHED_SIGNATURE = (Stage.SIGNED, Stage.ACTIVE, Stage.COMPLETED)
+YEARS_ABROAD_BUCKETS = [
+    # (key, label, min years, max years)
+    ("0-2", _("Up to 2 years"), 0, 2),
+    ("3-5", _("3 to 5 years"), 3, 5),
+    ("6-10", _("6 to 10 years"), 6, 10),
+    ("11-20", _("11 to 20 years"), 11, 20),
+    ("21+", _("More than 20 years"), 21, None),
+]
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def filtered_agreements(filters: dict):
+    return Agreement.objects.filter(agreement_q(filters))
+
+
+def _reached_signature() -> Q:
+    return Q(signed_on__isnull=False) | Q(stage__in=REACHED_SIGNATURE)
+
+
+def stage_counts(qs) -> dict:
+    figures = qs.aggregate(
+        total=Count("pk"),
+        reached_signature=Count("pk", filter=_reached_signature()),
+        **{s: Count("pk", filter=Q(stage=s)) for s in Stage.values},
+    )
+    return figures
+
+
+def funnel(filters: dict, stages: dict) -> list[dict]:
+    pairs = pair_q(filters)
+    matches = Match.objects.filter(pairs).count()
+    interest = (
+        Interest.objects.filter(pairs, decision=Interest.Decision.INTERESTED)
+        .values("scientist_id", "project_id")
+        .distinct()
+        .count()
+    )
+    introductions = Introduction.objects.filter(pairs).count()
+    steps = [
+        ("matches", _("Matches"), matches),
+        ("interest", _("Interest shown"), interest),
+        ("introductions", _("Introductions"), introductions),
+        ("agreements", _("Agreements proposed"), stages["total"]),
+        ("signed", _("Signed"), stages["reached_signature"]),
+        ("completed", _("Completed"), stages[Stage.COMPLETED]),
+    ]
+    rows, previous = [], None
+    for key, label, count in steps:
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "count": count,
+                "rate": rate(count, previous) if previous is not None else None,
+            }
+        )
+        previous = count
+    return rows
+
+
+def _breakdown(qs, field: str, labels: dict) -> list[dict]:
+    counts = qs.values(field).annotate(**_stage_counts()).order_by("-total", field)
+    return [
+        {
+            "code": row[field],
+            "label": labels.get(row[field], row[field] or _("Not given")),
+            **{k: row[k] for k in ("total", "active", "stalled", "completed")},
+        }
+        for row in counts
+    ]
+
+
+def _split_lists(rows, field: str, keys: tuple[str, ...]) -> dict:
+    """Add up grouped counts per code of a JSON list field.
+
+    `rows` are grouped by the whole list (a handful of distinct lists, whatever
+    the number of rows), so each code's total is the sum over the lists holding it.
+    """
+    totals: dict = {}
+    for row in rows:
+        for code in set(row[field] or []):
+            bucket = totals.setdefault(code, dict.fromkeys(keys, 0))
+            for k in keys:
+                bucket[k] += row[k]
+    return totals
+
+
+BREAKDOWN_KEYS = ("total", "active", "stalled", "completed")
+
+
+def _stage_counts():
+    return {
+        "total": Count("pk"),
+        "active": Count("pk", filter=Q(stage=Stage.ACTIVE)),
+        "stalled": Count("pk", filter=Q(stage=Stage.STALLED)),
+        "completed": Count("pk", filter=Q(stage=Stage.COMPLETED)),
+    }
+
+
+def area_breakdown(qs) -> list[dict]:
+    """Agreements per SNII area of the project (a project may have several): one query."""
+    rows = qs.values("project__areas").annotate(**_stage_counts()).order_by()
+    totals = _split_lists(rows, "project__areas", BREAKDOWN_KEYS)
+    empty = dict.fromkeys(BREAKDOWN_KEYS, 0)
+    return [
+        {"code": area, "label": label, **totals.get(area, empty)}
+        for area, label in vocab.Area.choices
+    ]
+
+
+def median_days_to_sign(qs) -> float | None:
+    signed = qs.filter(days_to_sign__isnull=False)
+    n = signed.count()
+    if not n:
+        return None
+    middle = list(
+        signed.order_by("days_to_sign").values_list("days_to_sign", flat=True)[
+            (n - 1) // 2 : n // 2 + 1
+        ]
+    )
+    return sum(middle) / len(middle)
+
+
+def _months(today: datetime.date, count: int) -> list[datetime.date]:
+    first = today.replace(day=1)
+    months = []
+    for _i in range(count):
+        months.append(first)
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def _per_month(qs, field: str, since: datetime.date) -> dict:
+    lookup = {f"{field}__gte": since}
+    rows = (
+        qs.filter(**lookup)
+        .annotate(month=TruncMonth(field))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        if month is not None:
+            found[month.replace(day=1)] = found.get(month.replace(day=1), 0) + row["n"]
+    return found
+
+
+def trends(filters: dict, qs, today: datetime.date) -> list[dict]:
+    months = _months(today, TREND_MONTHS)
+    since = months[0]
+    since_dt = datetime.datetime.combine(since, datetime.time.min, tzinfo=datetime.UTC)
+    intros = _per_month(Introduction.objects.filter(pair_q(filters)), "created_at", since_dt)
+    proposed = _per_month(qs, "created_at", since_dt)
+    signed = _per_month(qs, "signed_on", since)
+    completed = _per_month(qs, "completed_on", since)
+    return [
+        {
+            "month": m,
+            "introductions": intros.get(m, 0),
+            "proposed": proposed.get(m, 0),
+            "signed": signed.get(m, 0),
+            "completed": completed.get(m, 0),
+        }
+        for m in months
+    ]
+
+
+def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
+    """Stalled and overdue agreements, oldest activity first, with who to call."""
+    overdue_milestone = Milestone.objects.filter(
+        agreement=OuterRef("pk"), done=False, due_on__lt=today
+    )
+    open_working = [Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE]
+    needs = qs.filter(
+        Q(stage=Stage.STALLED)
+        | Q(stage__in=open_working, next_follow_up_on__lt=today)
+        | Q(Exists(overdue_milestone), stage__in=open_working)
+    )
+    total = needs.count()
+    members = Prefetch(
+        "project__institution__memberships",
+        queryset=Membership.objects.approved().select_related("user").order_by("user__full_name"),
+        to_attr="approved_members",
+    )
+    rows = list(
+        needs.annotate(has_overdue=Exists(overdue_milestone))
+        .select_related("scientist", "project__institution", "coordinator")
+        .prefetch_related(members)
+        .order_by("last_activity_on", "pk")[:ATTENTION_LIMIT]
+    )
+    for a in rows:
+        a.days_since_activity = (today - a.last_activity_on).days
+        a.follow_up_overdue = bool(a.next_follow_up_on and a.next_follow_up_on < today)
+    return rows, total
+
+
+def portrait(filters: dict, today: datetime.date) -> dict:
+    """The study's questionnaire, answered live for every registered scientist."""
+    scientists = ScientistProfile.objects.filter(portrait_q(filters))
+    year = today.year
+    buckets = {}
+    for key, _label, low, high in YEARS_ABROAD_BUCKETS:
+        q = Q(abroad_since__lte=year - low)
+        if high is not None:
+            q &= Q(abroad_since__gte=year - high)
+        buckets[f"years_{key}"] = Count("pk", filter=q)
+    figures = scientists.aggregate(
+        total=Count("pk"),
+        tried=Count("pk", filter=Q(collaborated_before=True)),
+        answered=Count("pk", filter=Q(collaborated_before__isnull=False)),
+        years_unknown=Count("pk", filter=Q(abroad_since__isnull=True)),
+        **buckets,
+    )
+    sectors = _split_lists(
+        scientists.values("sectors").annotate(n=Count("pk")).order_by(), "sectors", ("n",)
+    )
+    areas = _split_lists(
+        scientists.values("areas").annotate(n=Count("pk")).order_by(), "areas", ("n",)
+    )
+    total = figures["total"]
+    positions = dict(scientists.values_list("position").annotate(n=Count("pk")).order_by())
+    countries = list(scientists.values("country").annotate(n=Count("pk")).order_by("-n", "country"))
+    country_names = vocab.countries()
+
+    def row(code, label, n):
+        return {"code": code, "label": label, "count": n, "share": rate(n, total)}
+
+    return {
+        "total": total,
+        "tried": figures["tried"],
+        "answered": figures["answered"],
+        "tried_share": rate(figures["tried"], figures["answered"]),
+        "sectors": [
+            row(c, label, sectors.get(c, {"n": 0})["n"]) for c, label in vocab.Sector.choices
+        ],
+        "areas": [row(c, label, areas.get(c, {"n": 0})["n"]) for c, label in vocab.Area.choices],
+        "positions": [row(c, label, positions.get(c, 0)) for c, label in vocab.Position.choices],
+        "countries": [
+            row(
+                r["country"],
+                country_names.get(r["country"], r["country"] or _("Not given")),
+                r["n"],
+            )
+            for r in countries
+        ],
+        "years_abroad": [
+            row(key, label, figures[f"years_{key}"])
+            for key, label, _lo, _hi in YEARS_ABROAD_BUCKETS
+        ]
+        + [row("unknown", _("Not given"), figures["years_unknown"])],
+    }
+
+
+def build(filters: dict, *, today: datetime.date) -> dict:
+    qs = filtered_agreements(filters)
+    stages = stage_counts(qs)
+    attention_rows, attention_total = attention(qs, today)
+    states = vocab.mexican_states()
+    countries = vocab.countries()
+    breakdowns = [
+        ("area", _("SNII area"), area_breakdown(qs)),
+        ("state", _("Mexican state"), _breakdown(qs, "project__institution__state", states)),
+        ("country", _("Country of residence"), _breakdown(qs, "scientist__country", countries)),
+        (
+            "institution_kind",
+            _("Institution kind"),
+            _breakdown(qs, "project__institution__kind", dict(vocab.InstitutionKind.choices)),
+        ),
+        (
+            "collaboration_type",
+            _("Collaboration type"),
+            _breakdown(qs, "project__collaboration_type", dict(vocab.CollaborationType.choices)),
+        ),
+    ]
+    trend_rows = trends(filters, qs, today)
+    network = portrait(filters, today)
+    funnel_rows = funnel(filters, stages)
+    stage_rows = [
+        {
+            "code": code,
+            "label": label,
+            "count": stages[code],
+            "share": rate(stages[code], stages["total"]),
+        }
+        for code, label in Stage.choices
+    ]
+    charts = {
+        "funnel": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in funnel_rows],
+            "datasets": [{"label": str(_("Count")), "data": [r["count"] for r in funnel_rows]}],
+        },
+        "stages": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in stage_rows],
+            "datasets": [{"label": str(_("Agreements")), "data": [r["count"] for r in stage_rows]}],
+        },
+        "trends": {
+            "type": "line",
+            "labels": [r["month"].strftime("%Y-%m") for r in trend_rows],
+            "datasets": [
+                {
+                    "label": str(_("Introductions")),
+                    "data": [r["introductions"] for r in trend_rows],
+                },
+                {
+                    "label": str(_("Agreements proposed")),
+                    "data": [r["proposed"] for r in trend_rows],
+                },
+                {"label": str(_("Signed")), "data": [r["signed"] for r in trend_rows]},
+                {"label": str(_("Completed")), "data": [r["completed"] for r in trend_rows]},
+            ],
+        },
+        "areas": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in breakdowns[0][2]],
+            "datasets": [
+                {"label": str(_("Agreements")), "data": [r["total"] for r in breakdowns[0][2]]}
+            ],
+        },
+        "portrait_sectors": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in network["sectors"]],
+            "datasets": [
+                {"label": str(_("Scientists")), "data": [r["count"] for r in network["sectors"]]}
+            ],
+        },
+        "portrait_areas": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in network["areas"]],
+            "datasets": [
+                {"label": str(_("Scientists")), "data": [r["count"] for r in network["areas"]]}
+            ],
+        },
+        "portrait_years": {
+            "type": "bar",
+            "labels": [str(r["label"]) for r in network["years_abroad"]],
+            "datasets": [
+                {
+                    "label": str(_("Scientists")),
+                    "data": [r["count"] for r in network["years_abroad"]],
+                }
+            ],
+        },
+    }
+    return {
+        "stages": stages,
+        "stage_rows": stage_rows,
+        "funnel": funnel_rows,
+        "attention": attention_rows,
+        "attention_total": attention_total,
+        "attention_limit": ATTENTION_LIMIT,
+        "breakdowns": breakdowns,
+        "median_days_to_sign": median_days_to_sign(qs),
+        "trends": trend_rows,
+        "portrait": network,
+        "portrait_tables": [
+            ("sectors", _("Sector"), network["sectors"]),
+            ("areas", _("SNII area"), network["areas"]),
+            ("positions", _("Position"), network["positions"]),
+            ("countries", _("Country of residence"), network["countries"]),
+            ("years_abroad", _("Years abroad"), network["years_abroad"]),
+        ],
+        "charts": charts,
+    }

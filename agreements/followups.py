@@ -1,0 +1,237 @@
+"""The daily follow-up job: remind of milestones and follow-ups, stall what sleeps.
+
+Each reminder is a Reminder row unique on (user, key), the key naming the kind,
+the object and its due date, so a reminder is sent once, not once per run: a
+second run the same day sends and changes nothing.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from profiles.models import Membership
+
+from . import services
+from .models import (
+    OPEN_STAGES,
+    Agreement,
+    AgreementEvent,
+    FollowUpSettings,
+    Milestone,
+    Reminder,
+    Stage,
+)
+
+# Milestones are reminded of once the agreement is signed.
+COMMITTED_STAGES = (Stage.SIGNED, Stage.ACTIVE)
+KEY_CHUNK = 500
+
+
+class _Parties:
+    """Party users per agreement, loaded with one query per batch of institutions."""
+
+    def __init__(self, agreements):
+        institution_ids = {a.project.institution_id for a in agreements}
+        self.members = defaultdict(list)
+        memberships = (
+            Membership.objects.approved()
+            .filter(institution_id__in=institution_ids, user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for m in memberships:
+            self.members[m.institution_id].append(m.user)
+
+    def of(self, agreement) -> list[User]:
+        users = []
+        sci_user = agreement.scientist.user
+        if sci_user is not None and sci_user.is_active:
+            users.append(sci_user)
+        for u in self.members[agreement.project.institution_id]:
+            if all(u.pk != x.pk for x in users):
+                users.append(u)
+        return users
+
+
+def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tuple[str, str]:
+    """Subject and body of a reminder, in the active language."""
+    names = {"project": agreement.project.title, "scientist": agreement.scientist.name}
+    if milestone is not None:
+        names.update(milestone=milestone.title, due=milestone.due_on.isoformat())
+    if kind == Reminder.Kind.MILESTONE_DUE:
+        subject = _("Milestone coming due: %(milestone)s") % names
+        body = (
+            _(
+                'The milestone "%(milestone)s" of the agreement on "%(project)s" with '
+                "%(scientist)s is due on %(due)s."
+            )
+            % names
+        )
+    elif kind == Reminder.Kind.MILESTONE_OVERDUE:
+        subject = _("Milestone overdue: %(milestone)s") % names
+        body = (
+            _(
+                'The milestone "%(milestone)s" of the agreement on "%(project)s" with '
+                "%(scientist)s was due on %(due)s and is not marked done."
+            )
+            % names
+        )
+    elif kind == Reminder.Kind.FOLLOW_UP_DUE:
+        names["on"] = agreement.next_follow_up_on.isoformat()
+        subject = _("Follow-up due: %(project)s") % names
+        body = (
+            _(
+                'The follow-up of the agreement on "%(project)s" with %(scientist)s '
+                "was planned for %(on)s."
+            )
+            % names
+        )
+    else:
+        subject = _("Agreement stalled: %(project)s") % names
+        body = _(
+            'Nothing has happened on the agreement on "%(project)s" with %(scientist)s '
+            "since %(since)s, so it is now marked stalled. Record what is going on, or "
+            "resume it when work starts again."
+        ) % {**names, "since": agreement.last_activity_on.isoformat()}
+    return subject, body
+
+
+class _Sender:
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.counts = defaultdict(int)
+        self.sent = 0
+
+    def existing(self, pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+        found = set()
+        keys = sorted({k for _, k in pairs})
+        for i in range(0, len(keys), KEY_CHUNK):
+            found.update(
+                Reminder.objects.filter(key__in=keys[i : i + KEY_CHUNK]).values_list(
+                    "user_id", "key"
+                )
+            )
+        return found
+
+    def send(self, items):
+        """items: (user, agreement, milestone, kind, key). Creates and mails the new ones."""
+        items = list(items)
+        done = self.existing([(u.pk, key) for u, _a, _m, _k, key in items])
+        touched = set()
+        for user, agreement, milestone, kind, key in items:
+            if (user.pk, key) in done:
+                continue
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                subject, body = _message(kind, agreement, milestone)
+                link = getattr(settings, "SITE_URL", "") + reverse(
+                    "agreements:detail", args=[agreement.pk]
+                )
+                full_body = f"{body}\n\n{link}\n"
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(
+                        user=user,
+                        agreement=agreement,
+                        milestone=milestone,
+                        kind=kind,
+                        key=key,
+                        message=body,
+                        sent_on=self.today,
+                    )
+            except IntegrityError:
+                continue  # another run got there first
+            done.add((user.pk, key))
+            send_mail(subject, full_body, None, [user.email], fail_silently=True)
+            self.sent += 1
+            self.counts[kind] += 1
+            if (agreement.pk, key) not in touched:
+                touched.add((agreement.pk, key))
+                AgreementEvent.objects.create(
+                    agreement=agreement,
+                    actor=None,
+                    kind=AgreementEvent.Kind.REMINDER,
+                    data={"reminder": kind, "key": key},
+                )
+
+
+def run_followups(today: datetime.date) -> dict:
+    """Run the daily follow-up once for `today`; returns a summary."""
+    stall_days, soon_days = FollowUpSettings.current()
+    sender = _Sender(today)
+    coordinators = list(User.objects.coordinators().order_by("pk"))
+
+    # 1. Stall what has slept for stall_days.
+    cutoff = today - datetime.timedelta(days=stall_days)
+    candidates = Agreement.objects.filter(
+        stage__in=services._OPEN_WORKING, last_activity_on__lte=cutoff
+    ).values_list("pk", flat=True)
+    newly = [
+        pk
+        for pk in list(candidates)
+        if services.mark_stalled_by_system(agreement_id=pk, today=today, stall_days=stall_days)
+    ]
+    stalled = list(
+        Agreement.objects.filter(pk__in=newly).select_related(
+            "scientist__user", "project", "coordinator"
+        )
+    )
+
+    # 2. Milestones coming due and overdue (committed agreements only).
+    milestones = list(
+        Milestone.objects.filter(
+            done=False,
+            due_on__isnull=False,
+            due_on__lte=today + datetime.timedelta(days=soon_days),
+            agreement__stage__in=COMMITTED_STAGES,
+        ).select_related("agreement__scientist__user", "agreement__project")
+    )
+    # 3. Follow-ups due.
+    follow_ups = list(
+        Agreement.objects.filter(
+            stage__in=OPEN_STAGES,
+            next_follow_up_on__lte=today,
+        ).select_related("scientist", "project", "coordinator")
+    )
+
+    parties = _Parties(stalled + [m.agreement for m in milestones])
+
+    def coordinators_of(agreement):
+        if agreement.coordinator_id and agreement.coordinator.is_active:
+            return [agreement.coordinator]
+        return coordinators
+
+    items = []
+    for a in stalled:
+        key = f"stalled:{a.pk}:{a.last_activity_on.isoformat()}"
+        recipients = parties.of(a) + [
+            c for c in coordinators_of(a) if all(c.pk != u.pk for u in parties.of(a))
+        ]
+        items += [(u, a, None, Reminder.Kind.STALLED, key) for u in recipients]
+    for m in milestones:
+        overdue = m.due_on < today
+        kind = Reminder.Kind.MILESTONE_OVERDUE if overdue else Reminder.Kind.MILESTONE_DUE
+        key = f"{kind}:{m.pk}:{m.due_on.isoformat()}"
+        items += [(u, m.agreement, m, kind, key) for u in parties.of(m.agreement)]
+    for a in follow_ups:
+        key = f"follow_up:{a.pk}:{a.next_follow_up_on.isoformat()}"
+        items += [(u, a, None, Reminder.Kind.FOLLOW_UP_DUE, key) for u in coordinators_of(a)]
+    sender.send(items)
+
+    return {
+        "today": today.isoformat(),
+        "stall_days": stall_days,
+        "due_soon_days": soon_days,
+        "reminders_sent": sender.sent,
+        "newly_stalled": len(newly),
+        "milestone_due_reminders": sender.counts[Reminder.Kind.MILESTONE_DUE],
+        "milestone_overdue_reminders": sender.counts[Reminder.Kind.MILESTONE_OVERDUE],
+        "follow_up_reminders": sender.counts[Reminder.Kind.FOLLOW_UP_DUE],
+        "stalled_notices": sender.counts[Reminder.Kind.STALLED],
+    }

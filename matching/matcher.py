@@ -1,0 +1,446 @@
+"""Stored suggestions: full rematch in chunks, and incremental rescoring.
+
+The stored Match rows are, for every scientist, its top K open projects and,
+for every open project, its top K scientists (K = settings.MATCH_TOP_K),
+ranked by score (ties: lower id first). Pairs with no common language, and
+projects that are not open, score 0 and are never stored.
+
+A full rematch refits the model (keyword vocabulary, TF-IDF), then scores
+chunks of scientists (settings.MATCH_CHUNK_SIZE) against all open projects;
+each chunk stores its scientists' top K and every pair that is in its
+project's top K *within the chunk* and beats the best lower bound known for
+that project's K-th score (shared through the cache). The finishing step
+keeps only the rows in a top K on either side and drops rows the run did not
+write. Rescoring one scientist or project updates the rows to exactly what a
+full rematch would store; when a pair falls out of the other side's top K,
+that side's list is rebuilt from a full rescoring of its owner.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import zlib
+from collections import defaultdict
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, F, Max, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from profiles.models import Institution, Project, ScientistProfile
+
+from .models import Match, MatchRun
+from .scoring.engine import (
+    Features,
+    FittedModel,
+    project_features,
+    scientist_features,
+    score_block,
+)
+from .scoring.explain import components_at, reasons_for
+from .scoring.records import ProjectRecord, ScientistRecord
+
+log = logging.getLogger(__name__)
+
+MODEL_KEY = "matching:model:v1"
+_lock = threading.RLock()
+_state: dict = {}
+
+
+def top_k() -> int:
+    return settings.MATCH_TOP_K
+
+
+def chunk_size() -> int:
+    return settings.MATCH_CHUNK_SIZE
+
+
+# ------------------------------------------------------------------- records
+def scientist_records(ids=None) -> list[ScientistRecord]:
+    qs = ScientistProfile.objects.order_by("id")
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    return [ScientistRecord.from_profile(p) for p in qs.iterator(chunk_size=2000)]
+
+
+def open_project_records() -> list[ProjectRecord]:
+    qs = Project.objects.open().select_related("institution").order_by("id")
+    return [ProjectRecord.from_project(p) for p in qs.iterator(chunk_size=2000)]
+
+
+# --------------------------------------------------------------------- model
+def fit_model() -> FittedModel:
+    """Fit on every stored profile and project; share it through the cache."""
+    scientists = scientist_records()
+    projects = [
+        ProjectRecord.from_project(p)
+        for p in Project.objects.select_related("institution").order_by("id")
+    ]
+    model, _matrix = FittedModel.fit(scientists, projects)
+    cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
+    with _lock:
+        _state.clear()
+        _state["model"] = model
+    return model
+
+
+def current_model() -> FittedModel:
+    """The fitted model of this process; loaded from the cache, or fitted."""
+    with _lock:
+        model = _state.get("model")
+        if model is not None:
+            return model
+        blob = cache.get(MODEL_KEY)
+        if blob is not None:
+            try:
+                model = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own cache
+            except Exception:  # noqa: BLE001 - a stale or foreign blob: refit
+                model = None
+        if model is None:
+            return fit_model()
+        _state.clear()
+        _state["model"] = model
+        return model
+
+
+def forget_model() -> None:
+    """Drop the model and cached features (tests; after a refit elsewhere)."""
+    with _lock:
+        _state.clear()
+    cache.delete(MODEL_KEY)
+
+
+def _projects_fingerprint():
+    agg = Project.objects.open().aggregate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
+    inst = Institution.objects.aggregate(u=Max("updated_at"))
+    return (agg["n"], str(agg["u"]), agg["i"], str(inst["u"]))
+
+
+def _scientists_fingerprint():
+    agg = ScientistProfile.objects.aggregate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
+    return (agg["n"], str(agg["u"]), agg["i"])
+
+
+def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
+    """Open projects' records and features, cached while nothing changes."""
+    key = (model.version, id(model), _projects_fingerprint())
+    with _lock:
+        hit = _state.get("projects")
+        if hit and hit[0] == key:
+            return hit[1], hit[2]
+        recs = open_project_records()
+        feats = project_features(model, recs)
+        _state["projects"] = (key, recs, feats)
+        return recs, feats
+
+
+def all_scientists(model: FittedModel) -> tuple[list[ScientistRecord], Features]:
+    key = (model.version, id(model), _scientists_fingerprint())
+    with _lock:
+        hit = _state.get("scientists")
+        if hit and hit[0] == key:
+            return hit[1], hit[2]
+        recs = scientist_records()
+        feats = scientist_features(model, recs)
+        _state["scientists"] = (key, recs, feats)
+        return recs, feats
+
+
+# ------------------------------------------------------------------ ranking
+def top_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best positive scores, best first (ties: lower id first)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:
+        vals = scores[positive]
+        kth = np.partition(vals, len(vals) - k)[len(vals) - k]
+        positive = positive[vals >= kth]
+    order = np.lexsort((ids[positive], -scores[positive].astype(np.float64)))
+    return positive[order][:k]
+
+
+def _rank_key(score: float, other_id: int):
+    return (-score, other_id)
+
+
+def _match_row(model, s: ScientistRecord, p: ProjectRecord, block, i, j) -> Match:
+    parts = {k: float(v[i, j]) for k, v in block.items()}
+    return Match(
+        scientist_id=s.id,
+        project_id=p.id,
+        score=float(block["total"][i, j]),
+        components=components_at(block, i, j),
+        reasons=reasons_for(model, s, p, parts),
+    )
+
+
+def _upsert(rows: list[Match]) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.created_at = row.created_at or now
+        row.updated_at = now
+    Match.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["scientist", "project"],
+        update_fields=["score", "components", "reasons", "updated_at"],
+    )
+
+
+# -------------------------------------------------------------- full rematch
+def _kth_key(run_id: int) -> str:
+    return f"matching:run:{run_id}:kth"
+
+
+def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
+    """Score a chunk of scientists against every open project and store the
+    rows that can belong to a top K. Returns the number of pairs scored."""
+    model = current_model()
+    k = top_k()
+    precs, P = open_projects(model)
+    srecs = scientist_records(scientist_ids)
+    if not srecs or not precs:
+        return 0
+    S = scientist_features(model, srecs)
+    block = score_block(S, P)
+    total = block["total"]
+    keep: set[tuple[int, int]] = set()
+    for i in range(len(srecs)):
+        for j in top_indices(total[i], P.ids, k):
+            keep.add((i, int(j)))
+    # per project: the chunk's top k that beat the best known lower bound
+    known = cache.get(_kth_key(run_id)) if run_id else None
+    bound = dict(known) if known else {}
+    new_bound = {}
+    for j in range(len(precs)):
+        col = total[:, j]
+        best = top_indices(col, S.ids, k)
+        floor = bound.get(int(P.ids[j]), 0.0)
+        for i in best:
+            if col[i] >= floor:
+                keep.add((int(i), j))
+        if len(best) == k:
+            new_bound[int(P.ids[j])] = float(col[best[-1]])
+    if run_id:
+        merged = dict(cache.get(_kth_key(run_id)) or {})
+        for pid, v in new_bound.items():
+            if v > merged.get(pid, 0.0):
+                merged[pid] = v
+        cache.set(_kth_key(run_id), merged, timeout=24 * 3600)
+    rows = [_match_row(model, srecs[i], precs[j], block, i, j) for i, j in sorted(keep)]
+    _upsert(rows)
+    pairs = len(srecs) * len(precs)
+    if run_id:
+        MatchRun.objects.filter(pk=run_id).update(
+            chunks_done=F("chunks_done") + 1, pairs_scored=F("pairs_scored") + pairs
+        )
+    return pairs
+
+
+def prune(started_at=None) -> int:
+    """Keep only rows in a top K on either side (and, after a run, rows it wrote)."""
+    k = top_k()
+    deleted = 0
+    if started_at is not None:
+        deleted += Match.objects.filter(updated_at__lt=started_at).delete()[0]
+    deleted += Match.objects.exclude(project__status="open").delete()[0]
+    ranked = Match.objects.annotate(
+        rs=Window(
+            RowNumber(),
+            partition_by=[F("scientist_id")],
+            order_by=[F("score").desc(), F("project_id").asc()],
+        ),
+        rp=Window(
+            RowNumber(),
+            partition_by=[F("project_id")],
+            order_by=[F("score").desc(), F("scientist_id").asc()],
+        ),
+    ).filter(rs__gt=k, rp__gt=k)
+    doomed = list(ranked.values_list("pk", flat=True))
+    for start in range(0, len(doomed), 5000):
+        deleted += Match.objects.filter(pk__in=doomed[start : start + 5000]).delete()[0]
+    return deleted
+
+
+def chunks_of_scientists() -> list[list[int]]:
+    ids = list(ScientistProfile.objects.order_by("id").values_list("id", flat=True))
+    size = max(1, chunk_size())
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def prepare_run(run: MatchRun) -> list[list[int]]:
+    """Refit the model and split the scientists in chunks."""
+    fit_model()
+    chunks = chunks_of_scientists()
+    MatchRun.objects.filter(pk=run.pk).update(
+        chunks_total=len(chunks), chunks_done=0, pairs_scored=0, status=MatchRun.Status.RUNNING
+    )
+    return chunks
+
+
+def finish_run(run_id: int) -> MatchRun:
+    run = MatchRun.objects.get(pk=run_id)
+    prune(started_at=run.started_at)
+    cache.delete(_kth_key(run_id))
+    run.status = MatchRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
+    """Full rematch in this process (the tasks split the same work across workers)."""
+    if run is None:
+        run = MatchRun.objects.create()
+    try:
+        for chunk in prepare_run(run):
+            score_chunk(run.pk, chunk)
+        return finish_run(run.pk)
+    except Exception:
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+
+
+# --------------------------------------------------------------- incremental
+def _stored_rows():
+    """(scientist_id, project_id, score) of every stored row of an open project."""
+    return list(
+        Match.objects.filter(project__status="open").values_list(
+            "scientist_id", "project_id", "score"
+        )
+    )
+
+
+def _top_set(entries: list[tuple[float, int]], k: int) -> set[int]:
+    return {oid for _s, oid in sorted((_rank_key(s, o) for s, o in entries))[:k]}
+
+
+def _reconcile(side: str, owner_id: int, new_scores: dict[int, float]) -> tuple[set, set, set]:
+    """Compare an owner's new scores with the stored rows.
+
+    Returns (others to store with the owner, other owners whose own top K
+    lost this owner and must be rebuilt, (scientist_id, project_id) rows
+    pushed out of the other side's top K that may need deleting)."""
+    k = top_k()
+    rows = _stored_rows()
+    by_other: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for sid, pid, score in rows:
+        if side == "scientist":
+            by_other[pid].append((score, sid))
+        else:
+            by_other[sid].append((score, pid))
+    mine = [(s, o) for o, s in new_scores.items() if s > 0]
+    keep = {o for _k, o in sorted(((-s, o) for s, o in mine))[:k]}
+    rebuild, pushed = set(), set()
+    for other, entries in by_other.items():
+        # Only the other's top K is reliable: rows ranked below it are kept
+        # for their own owner's list and may hide unstored candidates.
+        ranked = sorted(_rank_key(s, o) for s, o in entries)[:k]
+        old = next((key for key in ranked if key[1] == owner_id), None)
+        new = new_scores.get(other, 0.0)
+        new_key = _rank_key(new, owner_id)
+        if old is None:
+            if new > 0 and (len(ranked) < k or new_key < ranked[k - 1]):
+                keep.add(other)
+                if len(ranked) == k:
+                    pushed.add((ranked[k - 1][1], other))
+        elif len(ranked) < k:
+            # fewer than k rows: every candidate of the other is stored
+            if new > 0:
+                keep.add(other)
+        elif new > 0 and new_key <= old:
+            keep.add(other)  # the owner only moved up in the other's list
+        else:
+            rebuild.add(other)  # it may fall out: rebuild the other's list
+    for other, new in new_scores.items():
+        if other not in by_other and new > 0:
+            keep.add(other)  # the other side has no rows yet: its top K has room
+    return keep, rebuild, pushed
+
+
+def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
+    """Delete pushed-out rows unless the pair is in its own owner's top K."""
+    k = top_k()
+    for owner, other in pairs:
+        if side_of_owner == "scientist":  # owner is a scientist, other a project
+            entries = list(
+                Match.objects.filter(scientist_id=owner).values_list("score", "project_id")
+            )
+            if other not in _top_set(entries, k):
+                Match.objects.filter(scientist_id=owner, project_id=other).delete()
+        else:
+            entries = list(
+                Match.objects.filter(project_id=owner).values_list("score", "scientist_id")
+            )
+            if other not in _top_set(entries, k):
+                Match.objects.filter(project_id=owner, scientist_id=other).delete()
+
+
+def rescore_scientist(scientist_id: int) -> None:
+    """Bring the stored rows of one scientist to what a full rematch stores."""
+    profile = ScientistProfile.objects.filter(pk=scientist_id).first()
+    if profile is None:
+        return
+    model = current_model()
+    precs, P = open_projects(model)
+    s = ScientistRecord.from_profile(profile)
+    S = scientist_features(model, [s])
+    block = score_block(S, P) if precs else {"total": np.zeros((1, 0), np.float32)}
+    scores = {int(P.ids[j]): float(block["total"][0, j]) for j in range(len(precs))}
+    with transaction.atomic():
+        keep, rebuild, pushed = _reconcile("scientist", scientist_id, scores)
+        Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
+        index = {int(pid): j for j, pid in enumerate(P.ids)}
+        _upsert(
+            [_match_row(model, s, precs[index[pid]], block, 0, index[pid]) for pid in sorted(keep)]
+        )
+        # pushed rows: (scientist, project) pairs whose project list we displaced them from
+        _drop_if_outside("scientist", pushed)
+    for pid in sorted(rebuild):
+        rescore_project(pid)
+
+
+def rescore_project(project_id: int) -> None:
+    """Bring the stored rows of one project to what a full rematch stores."""
+    project = Project.objects.select_related("institution").filter(pk=project_id).first()
+    if project is None:
+        return
+    if not project.is_open:
+        k = top_k()
+        affected = []
+        for sid in Match.objects.filter(project_id=project_id).values_list(
+            "scientist_id", flat=True
+        ):
+            entries = list(
+                Match.objects.filter(scientist_id=sid).values_list("score", "project_id")
+            )
+            if project_id in _top_set(entries, k):
+                affected.append(sid)
+        Match.objects.filter(project_id=project_id).delete()
+        for sid in affected:
+            rescore_scientist(sid)
+        return
+    model = current_model()
+    srecs, S = all_scientists(model)
+    p = ProjectRecord.from_project(project)
+    P = project_features(model, [p])
+    block = score_block(S, P) if srecs else {"total": np.zeros((0, 1), np.float32)}
+    scores = {int(S.ids[i]): float(block["total"][i, 0]) for i in range(len(srecs))}
+    with transaction.atomic():
+        keep, rebuild, pushed = _reconcile("project", project_id, scores)
+        Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
+        index = {int(sid): i for i, sid in enumerate(S.ids)}
+        _upsert(
+            [_match_row(model, srecs[index[sid]], p, block, index[sid], 0) for sid in sorted(keep)]
+        )
+        # pushed rows: (project, scientist) pairs displaced from the scientist's list
+        _drop_if_outside("project", pushed)
+    for sid in sorted(rebuild):
+        rescore_scientist(sid)

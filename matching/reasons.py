@@ -1,0 +1,179 @@
+"""Reasons are stored language-neutral ({"code", "params"}) and rendered here,
+in the active language, as plain sentences.
+
+``audience="scientist"`` speaks to the scientist ("You studied at UNAM...");
+the default is neutral, for the project's side, exports and coordinators.
+"""
+
+import datetime
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from profiles import vocab
+
+
+def _label(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return str(code)
+
+
+def _field(code: str) -> str:
+    try:
+        return vocab.field_label(code)
+    except ValueError:
+        return str(code)
+
+
+def _state(code: str) -> str:
+    return vocab.mexican_states().get(code, code)
+
+
+def _month(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        return formats.date_format(datetime.date.fromisoformat(iso), "F Y")
+    except ValueError:
+        return iso
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(items)
+
+
+def _months(n: int) -> str:
+    return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+
+
+def render_reason(reason: dict, audience: str | None = None) -> str:
+    code = reason.get("code", "")
+    p = reason.get("params") or {}
+    you = audience == "scientist"
+    if code == "project_not_open":
+        return _("The project is not open (%(status)s).") % {
+            "status": _label(vocab.ProjectStatus, p.get("status", ""))
+        }
+    if code == "no_common_language":
+        return _(
+            "No common language: the scientist speaks %(mine)s; the project works in %(theirs)s."
+        ) % {
+            "mine": _join(p.get("scientist_languages") or ["es"]),
+            "theirs": _join(p.get("project_languages") or ["es"]),
+        }
+    if code == "same_field":
+        return _("Both in %(field)s.") % {"field": _field(p.get("field", ""))}
+    if code == "same_area":
+        return _("Both in the area %(area)s.") % {"area": _field(p.get("area", ""))}
+    if code == "interdisciplinary":
+        return _("Interdisciplinary link: %(mine)s and %(theirs)s.") % {
+            "mine": _field(p.get("scientist_field", "")),
+            "theirs": _field(p.get("project_field", "")),
+        }
+    if code == "different_fields":
+        return _("The fields are different.")
+    if code == "keyword_match":
+        args = {"mine": p.get("scientist_keyword", ""), "theirs": p.get("project_keyword", "")}
+        if you:
+            return _("Your keyword '%(mine)s' matches '%(theirs)s'.") % args
+        return _("The scientist's keyword '%(mine)s' matches the project's '%(theirs)s'.") % args
+    if code == "shared_terms":
+        return _("Both texts mention %(terms)s.") % {"terms": _join(p.get("terms", []))}
+    if code == "shared_goals":
+        return _("Shared goals: %(goals)s.") % {
+            "goals": _join([_label(vocab.Goal, g) for g in p.get("goals", [])])
+        }
+    if code == "collaboration_type":
+        return _("The kind of collaboration matches: %(type)s.") % {
+            "type": _label(vocab.CollaborationType, p.get("type", ""))
+        }
+    if code == "collaboration_related":
+        return _("The project is a %(type)s; a related kind to the %(wanted)s sought.") % {
+            "type": _label(vocab.CollaborationType, p.get("type", "")),
+            "wanted": _label(vocab.CollaborationType, p.get("wanted", "")),
+        }
+    if code == "collaboration_mismatch":
+        return _("The project is a %(type)s, not a kind of collaboration the scientist seeks.") % {
+            "type": _label(vocab.CollaborationType, p.get("type", ""))
+        }
+    if code == "timeline_fit":
+        first = p.get("first_results_months")
+        start = _month(p.get("available_from"))
+        horizon = p.get("horizon_months")
+        parts = []
+        if first is not None:
+            parts.append(
+                _("The project expects first results in %(months)s") % {"months": _months(first)}
+            )
+        if start and horizon:
+            text = (
+                _("you are available from %(date)s for %(months)s")
+                if you
+                else _("the scientist is available from %(date)s for %(months)s")
+            )
+            parts.append(text % {"date": start, "months": _months(horizon)})
+        elif start:
+            text = (
+                _("you are available from %(date)s")
+                if you
+                else _("the scientist is available from %(date)s")
+            )
+            parts.append(text % {"date": start})
+        if not parts:
+            return _("The start dates fit.")
+        sentence = _(" and ").join(parts) if len(parts) == 2 else parts[0]
+        return sentence[0].upper() + sentence[1:] + "."
+    if code == "late_start":
+        args = {
+            "months": _months(p.get("months", 0)),
+            "first": _months(p.get("first_results_months", 0)),
+            "date": _month(p.get("available_from")),
+        }
+        if you:
+            return (
+                _(
+                    "You are available from %(date)s, %(months)s after the project starts; "
+                    "it expects first results in %(first)s."
+                )
+                % args
+            )
+        return (
+            _(
+                "The scientist is available from %(date)s, %(months)s after the project starts; "
+                "it expects first results in %(first)s."
+            )
+            % args
+        )
+    if code == "short_horizon":
+        return _("The project lasts %(duration)s; the horizon offered is %(horizon)s.") % {
+            "duration": _months(p.get("duration_months", 0)),
+            "horizon": _months(p.get("horizon_months", 0)),
+        }
+    if code in ("hours_ok", "hours_short"):
+        args = {"offered": p.get("offered", 0), "needed": p.get("needed", 0)}
+        if code == "hours_ok":
+            return _("%(offered)s hours a month offered; the project needs %(needed)s.") % args
+        return _("Only %(offered)s hours a month offered; the project needs %(needed)s.") % args
+    if code == "timeline_assumed":
+        return _("Some timeline data is missing; a neutral value was used for it.")
+    if code == "alma_mater":
+        args = {"alma": p.get("alma_mater", ""), "institution": p.get("institution", "")}
+        if you:
+            return _("You studied at %(alma)s, the project's institution.") % args
+        return _("The scientist studied at %(alma)s, the project's institution.") % args
+    if code == "state_of_interest":
+        args = {"state": _state(p.get("state", ""))}
+        if you:
+            return _("The institution is in %(state)s, one of your states of interest.") % args
+        return (
+            _("The institution is in %(state)s, one of the scientist's states of interest.") % args
+        )
+    return str(code)
+
+
+def render_reasons(reasons: list[dict], audience: str | None = None) -> list[str]:
+    """Plain sentences in the active language (wrap in translation.override to pick one)."""
+    return [render_reason(r, audience) for r in reasons or []]

@@ -1,0 +1,297 @@
+"""Workflows of the matcher's users: interest, introduction, full rematch.
+
+Who may see what is decided here too (``*_for_user`` helpers), so that every
+view scopes its lookups through one place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from profiles import vocab
+from profiles.models import Membership, Project, ScientistProfile
+
+from .models import Interest, Introduction, Match, MatchRun
+from .reasons import render_reasons
+from .scoring import score_pair
+
+logger = logging.getLogger(__name__)
+
+REASON_MAX_LENGTH = 2000
+# A run still "running" after this long is presumed dead (its worker was lost).
+STALE_RUN_HOURS = 12
+
+
+# --- Who may see what ---------------------------------------------------------
+
+
+def member_institution_ids(user) -> list[int]:
+    """Institutions where the user is an approved member (of an approved institution)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.approved().filter(user=user).values_list("institution_id", flat=True)
+    )
+
+
+def is_project_member(user, project: Project) -> bool:
+    return project.institution_id in member_institution_ids(user)
+
+
+def projects_for_user(user) -> QuerySet[Project]:
+    """Projects whose recommended scientists the user may see."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if user.is_coordinator:
+        return Project.objects.all()
+    return Project.objects.filter(institution_id__in=member_institution_ids(user))
+
+
+def introductions_for_user(user) -> QuerySet[Introduction]:
+    """A scientist sees theirs, a member their institutions', a coordinator all."""
+    qs = Introduction.objects.select_related("scientist", "project", "project__institution")
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_coordinator:
+        return qs
+    condition = Q(project__institution_id__in=member_institution_ids(user))
+    profile = scientist_profile_of(user)
+    if profile is not None:
+        condition |= Q(scientist=profile)
+    return qs.filter(condition)
+
+
+def scientist_profile_of(user) -> ScientistProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.scientist_profile
+    except ScientistProfile.DoesNotExist:
+        return None
+
+
+def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
+    """A scientist's stored suggestions with open projects, best first."""
+    return (
+        Match.objects.filter(
+            scientist=scientist, project__status=vocab.ProjectStatus.OPEN, score__gt=0
+        )
+        .select_related("project", "project__institution")
+        .order_by("-score", "project_id")
+    )
+
+
+def recommended_scientists(project: Project) -> QuerySet[Match]:
+    """A project's stored suggestions, best first; none while the project is not open."""
+    if not project.is_open:
+        return Match.objects.none()
+    return (
+        Match.objects.filter(project=project, score__gt=0)
+        .select_related("scientist")
+        .order_by("-score", "scientist_id")
+    )
+
+
+# --- Interest and introductions ----------------------------------------------
+
+
+@dataclass
+class InterestResult:
+    interest: Interest
+    introduction: Introduction | None
+    introduction_created: bool
+
+
+def express_interest(
+    *,
+    user,
+    scientist: ScientistProfile,
+    project: Project,
+    side: str,
+    decision: str,
+    reason: str = "",
+) -> InterestResult:
+    """Record one side's decision on a pair; introduce them when both are interested.
+
+    Repeating a decision changes nothing. The introduction is created once, with
+    a snapshot of the pair's score and reasons, and both sides are emailed after
+    the transaction commits.
+    """
+    if side not in Interest.Side.values:
+        raise ValidationError(_("Unknown side."))
+    if decision not in Interest.Decision.values:
+        raise ValidationError(_("Unknown decision."))
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
+    if decision == Interest.Decision.INTERESTED:
+        reason = ""
+    _check_may_decide(user=user, scientist=scientist, project=project, side=side)
+
+    with transaction.atomic():
+        # Both sides deciding at once serialise on the project row, so the
+        # second one sees the first one's interest and introduces them.
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if decision == Interest.Decision.INTERESTED and not project.is_open:
+            raise ValidationError(_("This project is not open."))
+        interest, _created = Interest.objects.update_or_create(
+            scientist=scientist,
+            project=project,
+            side=side,
+            defaults={"decision": decision, "reason": reason, "decided_by": user},
+        )
+        introduction = Introduction.objects.filter(scientist=scientist, project=project).first()
+        created = False
+        if introduction is None and _both_interested(scientist, project):
+            introduction = _create_introduction(scientist, project)
+            created = True
+            intro_id = introduction.pk
+            transaction.on_commit(lambda: send_introduction_emails(introduction_id=intro_id))
+    return InterestResult(interest, introduction, created)
+
+
+def _check_may_decide(*, user, scientist: ScientistProfile, project: Project, side: str) -> None:
+    if side == Interest.Side.SCIENTIST:
+        if not user.is_authenticated or scientist.user_id != user.pk:
+            raise PermissionDenied(_("Only the scientist can decide for the scientist."))
+    elif not is_project_member(user, project):
+        raise PermissionDenied(_("Only the project's institution can decide for it."))
+
+
+def _both_interested(scientist: ScientistProfile, project: Project) -> bool:
+    sides = set(
+        Interest.objects.filter(
+            scientist=scientist, project=project, decision=Interest.Decision.INTERESTED
+        ).values_list("side", flat=True)
+    )
+    return sides == set(Interest.Side.values)
+
+
+def _create_introduction(scientist: ScientistProfile, project: Project) -> Introduction:
+    match = Match.objects.filter(scientist=scientist, project=project).first()
+    if match is not None:
+        score, components, reasons = match.score, match.components, match.reasons
+    else:
+        pair = score_pair(scientist, project)
+        score, components, reasons = pair.score, pair.components, pair.reasons
+    return Introduction.objects.create(
+        scientist=scientist,
+        project=project,
+        score=score,
+        components=dict(components),
+        reasons=list(reasons),
+    )
+
+
+def interest_state(scientist: ScientistProfile, project: Project) -> dict[str, Interest]:
+    """side -> Interest for one pair."""
+    return {i.side: i for i in Interest.objects.filter(scientist=scientist, project=project)}
+
+
+def institution_contacts(project: Project) -> list:
+    """The approved members of the project's institution (users)."""
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.approved().filter(
+                institution=project.institution_id
+            ),
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def scientist_contact_email(scientist: ScientistProfile) -> str:
+    if scientist.email:
+        return scientist.email
+    return scientist.user.email if scientist.user_id else ""
+
+
+def send_introduction_emails(*, introduction_id: int) -> int:
+    """Email the scientist and the institution's members; returns messages sent."""
+    intro = (
+        Introduction.objects.select_related("scientist", "scientist__user", "project__institution")
+        .filter(pk=introduction_id)
+        .first()
+    )
+    if intro is None:
+        return 0
+    members = institution_contacts(intro.project)
+    url = absolute_url(reverse("matching:introduction_detail", args=[intro.pk]))
+    recipients: list[tuple[str, str, str]] = []  # (email, language, audience)
+    sci_email = scientist_contact_email(intro.scientist)
+    if sci_email:
+        sci_lang = intro.scientist.user.preferred_language if intro.scientist.user_id else None
+        recipients.append((sci_email, sci_lang or settings.LANGUAGE_CODE, "scientist"))
+    for member in members:
+        recipients.append((member.email, member.preferred_language, "institution"))
+
+    messages = []
+    for email, language, audience in recipients:
+        with translation.override(language):
+            context = {
+                "intro": intro,
+                "scientist": intro.scientist,
+                "project": intro.project,
+                "institution": intro.project.institution,
+                "members": members,
+                "scientist_email": sci_email,
+                "reasons": render_reasons(intro.reasons, audience=audience),
+                "url": url,
+                "audience": audience,
+                "site_name": settings.SITE_NAME,
+            }
+            subject = render_to_string("email/matching/introduction_subject.txt", context)
+            body = render_to_string("email/matching/introduction_body.txt", context)
+        messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[email]))
+    try:
+        return get_connection().send_messages(messages) or 0
+    except Exception:  # the introduction stands; the page shares the same details
+        logger.exception("Could not send the emails of introduction %s", intro.pk)
+        return 0
+
+
+def absolute_url(path: str) -> str:
+    base = getattr(settings, "SITE_URL", "") or ""
+    return base.rstrip("/") + path
+
+
+# --- Full rematch ---------------------------------------------------------------
+
+
+def running_match_run() -> MatchRun | None:
+    since = timezone.now() - datetime.timedelta(hours=STALE_RUN_HOURS)
+    return MatchRun.objects.filter(status=MatchRun.Status.RUNNING, started_at__gte=since).first()
+
+
+def start_full_rematch(*, user) -> tuple[MatchRun, bool]:
+    """Start a full rematch unless one is running; returns (run, started)."""
+    if not user.is_coordinator:
+        raise PermissionDenied
+    with transaction.atomic():
+        running = running_match_run()
+        if running is not None:
+            return running, False
+        run = MatchRun.objects.create(started_by=user)
+        run_id = run.pk
+
+        def queue():
+            from .tasks import start_full_rematch_task
+
+            start_full_rematch_task.delay(run_id)
+
+        transaction.on_commit(queue)
+    return run, True

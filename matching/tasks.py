@@ -1,0 +1,58 @@
+"""Background jobs of the matcher. They pass ids, reload, and are safe to run twice."""
+
+import logging
+
+from celery import chord, shared_task
+from django.utils import timezone
+
+from . import matcher
+from .models import MatchRun
+
+log = logging.getLogger(__name__)
+
+
+@shared_task
+def rescore_scientist_task(scientist_id: int) -> None:
+    matcher.rescore_scientist(scientist_id)
+
+
+@shared_task
+def rescore_project_task(project_id: int) -> None:
+    matcher.rescore_project(project_id)
+
+
+@shared_task
+def score_chunk_task(run_id: int, scientist_ids: list[int]) -> int:
+    return matcher.score_chunk(run_id, scientist_ids)
+
+
+@shared_task
+def finish_run_task(_results=None, run_id: int | None = None) -> int:
+    return matcher.finish_run(run_id).pk
+
+
+@shared_task
+def start_full_rematch_task(run_id: int) -> int:
+    """Refit the model, then score the chunks in parallel and finish the run."""
+    run = MatchRun.objects.filter(pk=run_id).first()
+    if run is None or run.status == MatchRun.Status.DONE:
+        return run_id
+    try:
+        chunks = matcher.prepare_run(run)
+    except Exception:
+        MatchRun.objects.filter(pk=run_id).update(
+            status=MatchRun.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    if not chunks:
+        matcher.finish_run(run_id)
+        return run_id
+    chord(score_chunk_task.si(run_id, chunk) for chunk in chunks)(finish_run_task.s(run_id=run_id))
+    return run_id
+
+
+@shared_task
+def nightly_full_rematch() -> int:
+    """Nightly (Celery beat): refit the model and rematch everything."""
+    run = MatchRun.objects.create()
+    return start_full_rematch_task(run.pk)

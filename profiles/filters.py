@@ -1,0 +1,129 @@
+"""Search and filters for the project and scientist browse pages (django-filter).
+
+JSON list fields are filtered with `icontains` on the quoted code, which works on
+SQLite and PostgreSQL alike (see COMMON.md).
+"""
+
+import json
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import vocab
+from .models import Project, ScientistProfile
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+
+
+def discipline_choices():
+    return [
+        (str(area.label), [(c, label) for c, (a, label) in vocab.DISCIPLINES.items() if a == area])
+        for area in vocab.Area
+    ]
+
+
+def json_code(name):
+    """A filter method keeping rows whose JSON list `name` contains the chosen code."""
+
+    def method(queryset, _field_name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{name}__icontains": json.dumps(str(value))})
+
+    return method
+
+
+def _spellings(word):
+    """SQLite folds case for ASCII only: also try the usual casings of the word."""
+    return list(dict.fromkeys([word, word.lower(), word.capitalize()]))
+
+
+def text_search(fields, json_fields):
+    """Every word of the query must appear in one of the fields (case-insensitive)."""
+
+    def method(queryset, _field_name, value):
+        for word in value.split()[:10]:
+            condition = Q()
+            for spelling in _spellings(word):
+                for name in fields:
+                    condition |= Q(**{f"{name}__icontains": spelling})
+                # JSON text may store non-ASCII characters escaped (SQLite): try both.
+                escaped = json.dumps(spelling)[1:-1]
+                for name in json_fields:
+                    condition |= Q(**{f"{name}__icontains": spelling})
+                    if escaped != spelling:
+                        condition |= Q(**{f"{name}__icontains": escaped})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    return method
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method=text_search(["title", "description"], ["keywords"])
+    )
+    area = django_filters.ChoiceFilter(
+        label=_("Field area"), choices=vocab.Area.choices, method=json_code("areas")
+    )
+    discipline = django_filters.ChoiceFilter(
+        label=_("Discipline"), choices=discipline_choices, method=json_code("fields")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="institution__state", choices=vocab.state_choices
+    )
+    collaboration_type = django_filters.ChoiceFilter(
+        label=_("Collaboration type"), choices=vocab.CollaborationType.choices
+    )
+    funding = django_filters.ChoiceFilter(label=_("Funding"), choices=vocab.Funding.choices)
+    starts_from = django_filters.DateFilter(
+        label=_("Starts on or after"), field_name="starts_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    starts_to = django_filters.DateFilter(
+        label=_("Starts on or before"), field_name="starts_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+    duration_min = django_filters.NumberFilter(
+        label=_("Minimum duration (months)"), field_name="duration_months", lookup_expr="gte"
+    )
+    duration_max = django_filters.NumberFilter(
+        label=_("Maximum duration (months)"), field_name="duration_months", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+
+class ScientistFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=text_search(["name", "summary", "institution_abroad"], ["keywords"]),
+    )
+    area = django_filters.ChoiceFilter(
+        label=_("Field area"), choices=vocab.Area.choices, method=json_code("areas")
+    )
+    discipline = django_filters.ChoiceFilter(
+        label=_("Discipline"), choices=discipline_choices, method=json_code("fields")
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country of residence"), choices=vocab.country_choices
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State of interest"),
+        choices=vocab.state_choices,
+        method=json_code("states_of_interest"),
+    )
+    position = django_filters.ChoiceFilter(label=_("Position"), choices=vocab.Position.choices)
+    available_before = django_filters.DateFilter(
+        label=_("Available on or before"), method="filter_available_before", widget=DATE_INPUT
+    )
+
+    class Meta:
+        model = ScientistProfile
+        fields = []
+
+    def filter_available_before(self, queryset, _name, value):
+        # No date given means available now.
+        return queryset.filter(Q(available_from__lte=value) | Q(available_from__isnull=True))

@@ -1,0 +1,406 @@
+"""The dashboard's figures on a known data set, checked against a hand count."""
+
+import csv
+import datetime
+import io
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import Agreement, Stage
+from matching.models import Interest, Introduction, Match
+from tests import factories
+
+MAX_DASHBOARD_QUERIES = 40
+
+
+class Tables(HTMLParser):
+    """{table id: {row data-key: [cell texts]}} for every table with an id."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.tables, self._table, self._row, self._cell = {}, None, None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id"):
+            self._table = self.tables.setdefault(attrs["id"], {})
+        elif tag == "tr" and self._table is not None:
+            key = attrs.get("data-key", attrs.get("data-ref"))
+            self._row = [] if key is not None else None
+            self._key = key
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._table[self._key] = self._row
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def data(db, today):
+    """4 scientists, 3 projects in 2 institutions, 5 matches, 6 agreements (see each test)."""
+    year = today.year
+    cmx = factories.InstitutionFactory(kind="university", state="MX-CMX")
+    jal = factories.InstitutionFactory(kind="ngo", state="MX-JAL")
+    member = factories.MembershipFactory(institution=cmx, user__full_name="Marta Miembro").user
+    p1 = factories.ProjectFactory(
+        institution=cmx, fields=["genetics_genomics"], collaboration_type="academic_project"
+    )
+    p2 = factories.ProjectFactory(
+        institution=jal, fields=["public_health", "sociology"], collaboration_type="ngo_project"
+    )
+    p3 = factories.ProjectFactory(
+        institution=cmx, fields=["engineering_technology"], collaboration_type="industry_project"
+    )
+    s1 = factories.ScientistProfileFactory(
+        name="Sara Uno",
+        country="US",
+        sectors=["academia"],
+        position="postdoc",
+        abroad_since=year - 7,
+        collaborated_before=True,
+        fields=["biology_chemistry"],
+    )
+    s2 = factories.ScientistProfileFactory(
+        name="Samuel Dos",
+        country="CA",
+        sectors=["academia", "industry"],
+        position="faculty",
+        abroad_since=year - 21,
+        collaborated_before=False,
+        fields=["medicine_health"],
+    )
+    s3 = factories.ScientistProfileFactory(
+        name="Sofía Tres",
+        country="US",
+        sectors=["government"],
+        position="grad_student",
+        abroad_since=year - 1,
+        collaborated_before=None,
+        fields=["computer_science"],
+    )
+    s4 = factories.ScientistProfileFactory(
+        name="Saúl Cuatro",
+        country="DE",
+        sectors=[],
+        position="researcher",
+        abroad_since=None,
+        collaborated_before=True,
+        fields=[],
+    )
+    # Whatever other apps derived on save is replaced by a hand-made funnel.
+    Match.objects.all().delete()
+    Interest.objects.all().delete()
+    Introduction.objects.all().delete()
+    for s, p in [(s1, p1), (s1, p2), (s2, p2), (s3, p3), (s4, p1)]:
+        factories.MatchFactory(scientist=s, project=p)
+    interested, declined = Interest.Decision.INTERESTED, Interest.Decision.DECLINED
+    factories.InterestFactory(scientist=s1, project=p1, side="scientist", decision=interested)
+    factories.InterestFactory(scientist=s1, project=p1, side="institution", decision=interested)
+    factories.InterestFactory(scientist=s2, project=p2, side="scientist", decision=interested)
+    factories.InterestFactory(scientist=s3, project=p3, side="scientist", decision=declined)
+    factories.InterestFactory(scientist=s4, project=p1, side="institution", decision=interested)
+    i1 = factories.IntroductionFactory(scientist=s1, project=p1)
+    i2 = factories.IntroductionFactory(scientist=s2, project=p2)
+
+    def ago(n):
+        return today - datetime.timedelta(days=n)
+
+    month = today.replace(day=1)
+    last_month = (month - datetime.timedelta(days=1)).replace(day=1)
+    a = {}
+    a["a1"] = factories.AgreementFactory(
+        ref="a1",
+        scientist=s1,
+        project=p1,
+        introduction=i1,
+        stage=Stage.ACTIVE,
+        signed_on=month,
+        days_to_sign=10,
+        last_activity_on=ago(5),
+    )
+    a["a2"] = factories.AgreementFactory(
+        ref="a2",
+        scientist=s2,
+        project=p2,
+        introduction=i2,
+        stage=Stage.STALLED,
+        signed_on=last_month,
+        days_to_sign=20,
+        last_activity_on=ago(60),
+    )
+    a["a3"] = factories.AgreementFactory(
+        ref="a3",
+        scientist=s3,
+        project=p3,
+        stage=Stage.COMPLETED,
+        signed_on=last_month,
+        days_to_sign=40,
+        completed_on=month,
+        last_activity_on=ago(2),
+    )
+    a["a4"] = factories.AgreementFactory(
+        ref="a4",
+        scientist=s4,
+        project=p1,
+        stage=Stage.PROPOSED,
+        last_activity_on=ago(1),
+        next_follow_up_on=ago(2),
+    )
+    a["a5"] = factories.AgreementFactory(
+        ref="a5", scientist=s1, project=p3, stage=Stage.CANCELLED, last_activity_on=ago(3)
+    )
+    a["a6"] = factories.AgreementFactory(
+        ref="a6",
+        scientist=s2,
+        project=p1,
+        stage=Stage.ACTIVE,
+        signed_on=month,
+        last_activity_on=ago(30),
+    )
+    factories.MilestoneFactory(agreement=a["a6"], title="Atrasado", due_on=ago(1))
+    factories.MilestoneFactory(agreement=a["a1"], title="A tiempo", due_on=ago(-10))
+    factories.MilestoneFactory(agreement=a["a1"], title="Hecho", due_on=ago(10), done=True)
+    coordinator = factories.CoordinatorFactory()
+    return {
+        "coordinator": coordinator,
+        "member": member,
+        "month": month,
+        "last_month": last_month,
+        **a,
+    }
+
+
+def get(client, data, query=""):
+    client.force_login(data["coordinator"])
+    response = client.get(reverse("agreements:dashboard") + query)
+    assert response.status_code == 200
+    return response, Tables(response.text).tables
+
+
+def test_funnel_with_conversion_rates(client, data):
+    _, tables = get(client, data)
+    assert tables["funnel-table"] == {
+        "matches": ["Matches", "5", "—"],
+        "interest": ["Interest shown", "3", "60.0 %"],
+        "introductions": ["Introductions", "2", "66.7 %"],
+        "agreements": ["Agreements proposed", "6", "300.0 %"],
+        "signed": ["Signed", "4", "66.7 %"],
+        "completed": ["Completed", "1", "25.0 %"],
+    }
+
+
+def test_median_days_from_introduction_to_signature(client, data):
+    response, _ = get(client, data)
+    assert 'id="median-days">20<' in response.text
+
+
+def test_agreements_by_stage(client, data):
+    _, tables = get(client, data)
+    counts = {k: v[1] for k, v in tables["stages-table"].items()}
+    assert counts == {
+        "proposed": "1",
+        "negotiating": "0",
+        "signed": "0",
+        "active": "2",
+        "completed": "1",
+        "stalled": "1",
+        "cancelled": "1",
+        "total": "6",
+    }
+    assert tables["stages-table"]["active"][2] == "33.3 %"
+
+
+def test_stalled_and_overdue_oldest_first_with_who_to_call(client, data, today):
+    response, tables = get(client, data)
+    rows = tables["attention-table"]
+    assert list(rows) == ["a2", "a6", "a4"]
+    assert [r[2] for r in rows.values()] == ["60", "30", "1"]
+    assert rows["a2"][3] == "stalled"
+    assert rows["a6"][3] == "milestone overdue"
+    assert rows["a4"][3] == "follow-up overdue"
+    assert "Samuel Dos" in rows["a6"][4]
+    assert "Marta Miembro" in rows["a6"][4]
+    assert data["member"].email in rows["a6"][4]
+    assert "3 agreements need attention." in response.text
+
+
+def test_breakdowns(client, data):
+    _, t = get(client, data)
+    # columns: label, total, active, stalled, completed
+    assert t["breakdown-state"]["MX-CMX"][1:] == ["5", "2", "0", "1"]
+    assert t["breakdown-state"]["MX-JAL"][1:] == ["1", "0", "1", "0"]
+    assert t["breakdown-country"]["US"][1:] == ["3", "1", "0", "1"]
+    assert t["breakdown-country"]["CA"][1:] == ["2", "1", "1", "0"]
+    assert t["breakdown-country"]["DE"][1:] == ["1", "0", "0", "0"]
+    assert {k: v[1] for k, v in t["breakdown-institution_kind"].items()} == {
+        "university": "5",
+        "ngo": "1",
+    }
+    assert {k: v[1] for k, v in t["breakdown-collaboration_type"].items()} == {
+        "academic_project": "3",
+        "industry_project": "2",
+        "ngo_project": "1",
+    }
+    areas = t["breakdown-area"]
+    assert areas["biology_chemistry"][1:] == ["3", "2", "0", "0"]
+    assert areas["medicine_health"][1:] == ["1", "0", "1", "0"]
+    assert areas["social_sciences"][1:] == ["1", "0", "1", "0"]
+    assert areas["engineering_technology"][1:] == ["2", "0", "0", "1"]
+    assert areas["humanities"][1:] == ["0", "0", "0", "0"]
+
+
+def test_trends_month_by_month(client, data):
+    _, t = get(client, data)
+    trends = t["trends-table"]
+    assert len(trends) == 12
+    this = data["month"].strftime("%Y-%m")
+    last = data["last_month"].strftime("%Y-%m")
+    # introductions, proposed, signed, completed
+    assert trends[this][1:] == ["2", "6", "2", "1"]
+    assert trends[last][1:] == ["0", "0", "2", "0"]
+    assert sum(int(r[3]) for r in trends.values()) == 4
+
+
+def test_network_portrait(client, data):
+    response, t = get(client, data)
+    assert "4 registered scientists." in response.text
+    assert 'id="tried-share">66.7 %<' in response.text
+    sectors = {k: v[1:] for k, v in t["portrait-sectors"].items()}
+    assert sectors == {
+        "academia": ["2", "50.0 %"],
+        "industry": ["1", "25.0 %"],
+        "government": ["1", "25.0 %"],
+        "ngo": ["0", "0.0 %"],
+        "consulting": ["0", "0.0 %"],
+    }
+    areas = {k: v[1] for k, v in t["portrait-areas"].items() if v[1] != "0"}
+    assert areas == {
+        "biology_chemistry": "1",
+        "medicine_health": "1",
+        "engineering_technology": "1",
+    }
+    positions = {k: v[1] for k, v in t["portrait-positions"].items() if v[1] != "0"}
+    assert positions == {"postdoc": "1", "faculty": "1", "grad_student": "1", "researcher": "1"}
+    assert {k: v[1] for k, v in t["portrait-countries"].items()} == {
+        "US": "2",
+        "CA": "1",
+        "DE": "1",
+    }
+    assert {k: v[1] for k, v in t["portrait-years_abroad"].items()} == {
+        "0-2": "1",
+        "3-5": "0",
+        "6-10": "1",
+        "11-20": "0",
+        "21+": "1",
+        "unknown": "1",
+    }
+
+
+def test_filters_narrow_every_figure(client, data):
+    _, t = get(client, data, "?state=MX-JAL")
+    assert t["stages-table"]["total"][1] == "1"
+    assert t["funnel-table"]["matches"][1] == "2"  # s1-p2 and s2-p2
+    assert t["funnel-table"]["interest"][1] == "1"
+    assert t["funnel-table"]["introductions"][1] == "1"
+    assert list(t["attention-table"]) == ["a2"]
+    _, t = get(client, data, "?area=biology_chemistry&stage=active")
+    assert t["stages-table"]["total"][1] == "2"
+    _, t = get(client, data, "?country=US")
+    assert t["stages-table"]["total"][1] == "3"
+    assert {k: v[1] for k, v in t["portrait-countries"].items()} == {"US": "2"}
+    _, t = get(client, data, "?sector=industry")
+    assert t["stages-table"]["total"][1] == "2"  # s2: a2 and a6
+    _, t = get(client, data, "?institution_kind=ngo")
+    assert t["stages-table"]["total"][1] == "1"
+    _, t = get(client, data, "?collaboration_type=industry_project")
+    assert t["stages-table"]["total"][1] == "2"
+    _, t = get(client, data, "?position=faculty")
+    assert t["stages-table"]["total"][1] == "2"
+
+
+def test_coordinator_filter(client, data):
+    Agreement.objects.filter(ref="a1").update(coordinator=data["coordinator"])
+    _, t = get(client, data, f"?coordinator={data['coordinator'].pk}")
+    assert t["stages-table"]["total"][1] == "1"
+
+
+def test_csv_export_of_a_filtered_view(client, data):
+    client.force_login(data["coordinator"])
+    response = client.get(reverse("agreements:dashboard_csv") + "?country=CA")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["ref"] for r in rows] == ["a2", "a6"]
+    assert rows[1]["stage"] == "active"
+    assert rows[1]["days_since_activity"] == "30"
+    assert rows[1]["scientist"] == data["a6"].scientist.ref
+    assert '"Atrasado"' in rows[1]["milestones"]
+
+
+def test_dashboard_page_links_the_filtered_csv(client, data):
+    response, _ = get(client, data, "?country=CA")
+    assert reverse("agreements:dashboard_csv") + "?country=CA" in response.text
+
+
+def _add_rows(n):
+    """n more scientists, projects, matches, introductions and agreements."""
+    inst = factories.InstitutionFactory(state="MX-NLE", kind="research_center")
+    factories.MembershipFactory(institution=inst)
+    for i in range(n):
+        s = factories.ScientistProfileFactory(country="FR", sectors=["ngo"])
+        p = factories.ProjectFactory(institution=inst)
+        factories.MatchFactory(scientist=s, project=p)
+        intro = factories.IntroductionFactory(scientist=s, project=p)
+        a = factories.AgreementFactory(
+            scientist=s,
+            project=p,
+            introduction=intro,
+            days_to_sign=i,
+            stage=[Stage.STALLED, Stage.ACTIVE, Stage.PROPOSED][i % 3],
+            last_activity_on=timezone.localdate() - datetime.timedelta(days=i),
+            next_follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
+        )
+        factories.MilestoneFactory(
+            agreement=a, due_on=timezone.localdate() - datetime.timedelta(days=3)
+        )
+
+
+def _count_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("agreements:dashboard"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_number_of_queries_does_not_grow_with_rows(client, data, django_assert_max_num_queries):
+    client.force_login(data["coordinator"])
+    small = _count_queries(client)
+    _add_rows(30)
+    with django_assert_max_num_queries(MAX_DASHBOARD_QUERIES):
+        response = client.get(reverse("agreements:dashboard") + "?stage=")
+    assert response.status_code == 200
+    assert _count_queries(client) == small
+    with django_assert_max_num_queries(MAX_DASHBOARD_QUERIES):
+        client.get(reverse("agreements:dashboard") + "?country=FR&sector=ngo")

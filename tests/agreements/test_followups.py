@@ -1,0 +1,176 @@
+import datetime
+import json
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from agreements.followups import run_followups
+from agreements.models import AgreementEvent, FollowUpSettings, Reminder, Stage
+from tests import factories
+
+TODAY = datetime.date(2026, 11, 20)
+
+
+def days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def world(roles):
+    """One agreement per situation, all between the roles' scientist and institution."""
+
+    def agreement(stage=Stage.ACTIVE, last_activity=-10, **kw):
+        project = factories.ProjectFactory(institution=roles.institution)
+        return factories.AgreementFactory(
+            scientist=roles.profile,
+            project=project,
+            stage=stage,
+            last_activity_on=days(last_activity),
+            **kw,
+        )
+
+    w = {}
+    w["milestones"] = a = agreement()
+    w["soon"] = factories.MilestoneFactory(agreement=a, title="Pronto", due_on=days(3))
+    w["overdue"] = factories.MilestoneFactory(agreement=a, title="Atrasado", due_on=days(-2))
+    factories.MilestoneFactory(agreement=a, title="Lejano", due_on=days(30))
+    factories.MilestoneFactory(agreement=a, title="Hecho", due_on=days(-5), done=True)
+    w["proposal"] = p = agreement(stage=Stage.PROPOSED)
+    factories.MilestoneFactory(agreement=p, title="No firmado", due_on=days(-1))
+    w["follow_up_all"] = agreement(next_follow_up_on=TODAY)
+    w["assigned_to"] = factories.CoordinatorFactory()
+    w["follow_up_assigned"] = agreement(next_follow_up_on=days(-3), coordinator=w["assigned_to"])
+    agreement(next_follow_up_on=days(1))  # not yet
+    w["sleepy"] = agreement(last_activity=-45, coordinator=w["assigned_to"])
+    w["awake"] = agreement(last_activity=-44)
+    w["done"] = agreement(stage=Stage.COMPLETED, last_activity=-400)
+    w["second_coordinator"] = factories.CoordinatorFactory()
+    return w
+
+
+def keys_for(user):
+    return set(Reminder.objects.filter(user=user).values_list("key", flat=True))
+
+
+def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
+    summary = run_followups(TODAY)
+    soon, overdue = world["soon"], world["overdue"]
+    for party in (roles.scientist, roles.member):
+        assert keys_for(party) == {
+            f"milestone_due:{soon.pk}:{soon.due_on}",
+            f"milestone_overdue:{overdue.pk}:{overdue.due_on}",
+            f"stalled:{world['sleepy'].pk}:{world['sleepy'].last_activity_on}",
+        }
+    unassigned = f"follow_up:{world['follow_up_all'].pk}:{TODAY}"
+    assigned = f"follow_up:{world['follow_up_assigned'].pk}:{days(-3)}"
+    stalled = f"stalled:{world['sleepy'].pk}:{world['sleepy'].last_activity_on}"
+    assert keys_for(roles.coordinator) == {unassigned}
+    assert keys_for(world["second_coordinator"]) == {unassigned}
+    assert keys_for(world["assigned_to"]) == {unassigned, assigned, stalled}
+    assert not Reminder.objects.filter(
+        user__in=[roles.other_scientist, roles.other_member]
+    ).exists()
+
+    world["sleepy"].refresh_from_db()
+    world["awake"].refresh_from_db()
+    world["done"].refresh_from_db()
+    assert world["sleepy"].stage == Stage.STALLED
+    assert world["sleepy"].last_activity_on == days(-45)  # the job is not activity
+    assert world["awake"].stage == Stage.ACTIVE
+    assert world["done"].stage == Stage.COMPLETED
+    assert world["sleepy"].events.filter(kind=AgreementEvent.Kind.STAGE, data__auto=True).exists()
+
+    assert summary["newly_stalled"] == 1
+    assert summary["reminders_sent"] == 2 * 3 + 3 + 2 == Reminder.objects.count()
+    assert summary["milestone_due_reminders"] == 2
+    assert summary["milestone_overdue_reminders"] == 2
+    assert summary["follow_up_reminders"] == 4
+    assert summary["stalled_notices"] == 3
+    assert len(mail.outbox) == summary["reminders_sent"]
+    to_scientist = [m for m in mail.outbox if m.to == [roles.scientist.email]]
+    assert any("Pronto" in m.subject or "Pronto" in m.body for m in to_scientist)
+
+
+def test_second_run_the_same_day_sends_and_changes_nothing(roles, world):
+    run_followups(TODAY)
+    sent, reminders, events = (
+        len(mail.outbox),
+        Reminder.objects.count(),
+        AgreementEvent.objects.count(),
+    )
+    summary = run_followups(TODAY)
+    assert summary["reminders_sent"] == 0
+    assert summary["newly_stalled"] == 0
+    assert len(mail.outbox) == sent
+    assert Reminder.objects.count() == reminders
+    assert AgreementEvent.objects.count() == events
+
+
+def test_a_milestone_due_soon_is_reminded_again_once_overdue(roles, world):
+    run_followups(TODAY)
+    summary = run_followups(days(4))
+    soon = world["soon"]
+    assert f"milestone_overdue:{soon.pk}:{soon.due_on}" in keys_for(roles.scientist)
+    assert summary["milestone_overdue_reminders"] == 2
+
+
+def test_a_new_follow_up_date_is_reminded_again(roles, world):
+    run_followups(TODAY)
+    a = world["follow_up_all"]
+    a.next_follow_up_on = days(7)
+    a.save()
+    assert run_followups(days(7))["follow_up_reminders"] >= 2
+
+
+def test_stall_days_come_from_the_database_when_set(roles, world):
+    FollowUpSettings.objects.create(stall_days=10)
+    summary = run_followups(TODAY)
+    world["milestones"].refresh_from_db()
+    assert world["milestones"].stage == Stage.STALLED  # 10 days without activity
+    assert summary["stall_days"] == 10
+
+
+def test_stall_days_default_from_settings(roles, world, settings):
+    settings.AGREEMENT_STALL_DAYS = 100
+    assert run_followups(TODAY)["newly_stalled"] == 0
+
+
+def test_reminders_use_the_users_language(roles, world):
+    roles.scientist.preferred_language = "en"
+    roles.scientist.save()
+    run_followups(TODAY)
+    reminder = Reminder.objects.filter(user=roles.scientist, kind="milestone_due").get()
+    assert "is due on" in reminder.message
+
+
+def test_command_prints_json_summary_as_last_line(roles, world):
+    out = StringIO()
+    call_command("run_followups", "--today", TODAY.isoformat(), stdout=out)
+    summary = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert summary["newly_stalled"] == 1
+    assert summary["reminders_sent"] == 11
+    out = StringIO()
+    call_command("run_followups", "--today", TODAY.isoformat(), stdout=out)
+    again = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert again["reminders_sent"] == 0 and again["newly_stalled"] == 0
+
+
+def test_command_rejects_a_bad_date(db):
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("run_followups", "--today", "20-11-2026")
+
+
+def test_daily_task_is_scheduled_in_the_database(db):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="agreements.tasks.run_daily_followups")
+    assert task.enabled and task.crontab is not None
+
+
+def test_celery_task_runs_the_job(roles, world):
+    from agreements.tasks import run_daily_followups
+
+    summary = run_daily_followups.delay(TODAY.isoformat()).get()
+    assert summary["newly_stalled"] == 1

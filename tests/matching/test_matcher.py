@@ -1,0 +1,178 @@
+"""Stored suggestions: full rematch, incremental rescoring, closed projects."""
+
+import datetime
+import random
+
+import pytest
+
+from matching import matcher
+from matching.models import Match, MatchRun
+from profiles import vocab
+from tests import factories
+
+TODAY = datetime.date(2026, 11, 22)
+KEYWORDS = [
+    "genómica", "genomics", "bioinformática", "bioinformatics", "epidemiología", "epidemiology",
+    "aprendizaje automático", "machine learning", "ecología", "ecology", "economía laboral",
+    "labor economics", "salud pública", "public health", "maíz", "maize", "migración",
+    "migration", "nanotecnología", "nanotechnology",
+]
+FIELDS = ["biology_chemistry", "genetics_genomics", "public_health", "economics",
+          "computer_science", "ecology_evolution", "medicine_health", "materials_science"]
+GOALS = [g.value for g in vocab.Goal]
+TYPES = [c.value for c in vocab.CollaborationType]
+STATES = ["MX-CMX", "MX-JAL", "MX-NLE", "MX-YUC", "MX-OAX"]
+INSTITUTIONS = ["Instituto de Biología, UNAM", "Universidad de Guadalajara", "CINVESTAV Mérida",
+                "Secretaría de Salud de Oaxaca", "ONG Agua Limpia"]
+
+
+@pytest.fixture(autouse=True)
+def _settings(settings):
+    settings.MATCH_TOP_K = 3
+    settings.MATCH_CHUNK_SIZE = 4
+    matcher.forget_model()
+    yield
+    matcher.forget_model()
+
+
+def _random_world(rng, n_scientists=14, n_projects=9):
+    institutions = [
+        factories.InstitutionFactory(name=name, state=rng.choice(STATES)) for name in INSTITUTIONS
+    ]
+    for i in range(n_projects):
+        factories.ProjectFactory(
+            institution=rng.choice(institutions),
+            title=f"Proyecto {i} de {rng.choice(KEYWORDS)}",
+            description=" ".join(rng.sample(KEYWORDS, 4)),
+            fields=rng.sample(FIELDS, rng.randint(1, 2)),
+            keywords=rng.sample(KEYWORDS, rng.randint(1, 4)),
+            goals=rng.sample(GOALS, rng.randint(0, 3)),
+            collaboration_type=rng.choice(TYPES),
+            starts_on=TODAY + datetime.timedelta(days=rng.randint(-30, 400)),
+            duration_months=rng.choice([None, 6, 12, 24]),
+            first_results_months=rng.choice([None, 3, 6, 12]),
+            hours_per_month=rng.choice([None, 5, 10, 20]),
+            languages=rng.choice([["es"], ["es", "en"], ["en"]]),
+        )
+    for i in range(n_scientists):
+        factories.ScientistProfileFactory(
+            summary=" ".join(rng.sample(KEYWORDS, 5)),
+            fields=rng.sample(FIELDS, rng.randint(0, 2)),
+            keywords=rng.sample(KEYWORDS, rng.randint(0, 4)),
+            goals=rng.sample(GOALS, rng.randint(0, 3)),
+            collaboration_types=rng.sample(TYPES, rng.randint(0, 2)),
+            available_from=rng.choice([None, TODAY + datetime.timedelta(days=rng.randint(0, 400))]),
+            horizon_months=rng.choice([None, 6, 12, 36]),
+            hours_per_month=rng.choice([None, 4, 10, 30]),
+            languages=rng.choice([["es"], ["en"], ["es", "en"], ["fr"]]),
+            alma_maters=rng.sample(["UNAM", "UdeG", "Cinvestav", "ITAM"], rng.randint(0, 2)),
+            states_of_interest=rng.sample(STATES, rng.randint(0, 2)),
+            name=f"Scientist {i}",
+        )
+
+
+def _stored():
+    return {(m.scientist_id, m.project_id): round(m.score, 6) for m in Match.objects.all()}
+
+
+def _expected():
+    """What the stored rows must be: brute force over every pair."""
+    from matching.scoring.engine import project_features, scientist_features, score_block
+
+    model = matcher.current_model()
+    srecs = matcher.scientist_records()
+    precs = matcher.open_project_records()
+    block = score_block(scientist_features(model, srecs), project_features(model, precs))
+    total = block["total"]
+    k = 3
+    keep = {}
+    for i, s in enumerate(srecs):
+        ranked = sorted((-float(total[i, j]), p.id) for j, p in enumerate(precs) if total[i, j] > 0)
+        for neg, pid in ranked[:k]:
+            keep[(s.id, pid)] = round(-neg, 6)
+    for j, p in enumerate(precs):
+        ranked = sorted((-float(total[i, j]), s.id) for i, s in enumerate(srecs) if total[i, j] > 0)
+        for neg, sid in ranked[:k]:
+            keep[(sid, p.id)] = round(-neg, 6)
+    return keep
+
+
+def test_full_rematch_stores_top_k_of_each_side_and_reports_progress(db):
+    _random_world(random.Random(1))
+    run = matcher.run_full_rematch()
+    assert run.status == MatchRun.Status.DONE
+    assert run.chunks_total == run.chunks_done == 4  # 14 scientists in chunks of 4
+    assert run.pairs_scored == 14 * 9
+    assert run.finished_at is not None
+    assert _stored() == _expected()
+    assert Match.objects.exists()
+
+
+def test_full_rematch_replaces_stale_rows(db):
+    _random_world(random.Random(2))
+    stale = factories.MatchFactory(score=0.99, scientist__languages=["fr"])
+    matcher.run_full_rematch()
+    assert not Match.objects.filter(pk=stale.pk).exists()  # no common language any more
+    assert _stored() == _expected()
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_incremental_rescoring_equals_a_full_rematch(db, seed):
+    rng = random.Random(seed)
+    _random_world(rng)
+    matcher.run_full_rematch()
+    from profiles.models import Project, ScientistProfile
+
+    scientists = list(ScientistProfile.objects.all())
+    projects = list(Project.objects.open())
+    for step in range(6):
+        if step % 2 == 0:
+            s = rng.choice(scientists)
+            s.keywords = rng.sample(KEYWORDS, rng.randint(0, 4))
+            s.languages = rng.choice([["es"], ["en"], ["es", "en"]])
+            s.hours_per_month = rng.choice([None, 2, 40])
+            s.save()
+            matcher.rescore_scientist(s.pk)
+        else:
+            p = rng.choice(projects)
+            p.keywords = rng.sample(KEYWORDS, rng.randint(1, 3))
+            p.first_results_months = rng.choice([1, 12])
+            p.save()
+            matcher.rescore_project(p.pk)
+        assert _stored() == _expected(), f"step {step}"
+
+
+def test_a_new_scientist_gets_suggestions_and_enters_project_lists(db):
+    _random_world(random.Random(6))
+    matcher.run_full_rematch()
+    newcomer = factories.ScientistProfileFactory(
+        keywords=["genómica"], languages=["es", "en"], fields=["genetics_genomics"]
+    )
+    matcher.rescore_scientist(newcomer.pk)
+    assert Match.objects.filter(scientist=newcomer).count() >= 3  # its top 3, maybe more
+    assert _stored() == _expected()
+
+
+def test_a_closed_project_leaves_every_suggestion_list(db):
+    _random_world(random.Random(7))
+    matcher.run_full_rematch()
+    from profiles.models import Project
+
+    project = Project.objects.open().filter(matches__isnull=False).first()
+    assert project.matches.exists()
+    project.status = vocab.ProjectStatus.CLOSED
+    project.save()
+    matcher.rescore_project(project.pk)
+    assert not Match.objects.filter(project=project).exists()
+    assert _stored() == _expected()
+
+
+def test_full_rematch_through_the_tasks_gives_the_same_rows(db):
+    from matching import tasks
+
+    _random_world(random.Random(8))
+    run = MatchRun.objects.create()
+    tasks.start_full_rematch_task.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+    assert _stored() == _expected()

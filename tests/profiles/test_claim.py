@@ -1,0 +1,81 @@
+"""A scientist whose verified email matches an imported profile claims it."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from profiles.models import ScientistProfile
+from tests.factories import PASSWORD, ScientistProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up_and_confirm(client, email, role="scientist"):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "full_name": "Ana López",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "role": role,
+            "accept_privacy": "on",
+        },
+    )
+    url = re.search(r"https?://testserver(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    client.post(url.group(1))
+
+
+@pytest.fixture
+def imported():
+    return ScientistProfileFactory(user=None, email="Ana.Lopez@Example.org", ref="sci-001")
+
+
+def test_verified_scientist_claims_the_imported_profile(client, imported):
+    sign_up_and_confirm(client, "ana.lopez@example.org")
+    imported.refresh_from_db()
+    assert imported.user is not None
+    assert imported.user.email == "ana.lopez@example.org"
+    assert ScientistProfile.objects.count() == 1
+    response = client.get(reverse("profiles:my_profile"))
+    assert response.context["profile"] == imported
+    assert not response.context["creating"]
+
+
+def test_profile_is_not_claimed_before_verification(client, imported):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "ana.lopez@example.org",
+            "full_name": "Ana López",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "role": "scientist",
+            "accept_privacy": "on",
+        },
+    )
+    imported.refresh_from_db()
+    assert imported.user is None
+
+
+def test_institution_members_do_not_claim_scientist_profiles(client, imported):
+    sign_up_and_confirm(client, "ana.lopez@example.org", role="institution_member")
+    imported.refresh_from_db()
+    assert imported.user is None
+
+
+def test_a_profile_already_claimed_is_not_taken_over(client):
+    owned = ScientistProfileFactory(email="ana.lopez@example.org")
+    owner = owned.user
+    sign_up_and_confirm(client, "ANA.LOPEZ@example.org")
+    owned.refresh_from_db()
+    assert owned.user == owner
+
+
+def test_no_matching_email_means_a_new_profile_is_created_later(client, imported):
+    sign_up_and_confirm(client, "someone.else@example.org")
+    imported.refresh_from_db()
+    assert imported.user is None
+    assert client.get(reverse("profiles:my_profile")).context["creating"]
