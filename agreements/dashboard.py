@@ -9,7 +9,7 @@ code in Python: one query each, portable to SQLite and PostgreSQL.
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import Interest, Introduction, Match
@@ -157,40 +157,59 @@ def _months(today: datetime.date, count: int) -> list[datetime.date]:
     return months[::-1]
 
 
-def _per_month(qs, field: str, since: datetime.date) -> dict:
-    lookup = {f"{field}__gte": since}
-    rows = (
-        qs.filter(**lookup)
-        .annotate(month=TruncMonth(field))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    found = {}
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = month.date()
-        if month is not None:
-            found[month.replace(day=1)] = found.get(month.replace(day=1), 0) + row["n"]
-    return found
+def _month_bounds(months: list[datetime.date]) -> list[tuple]:
+    """(month, first day, first day of the next month) for each month."""
+    bounds = []
+    for m in months:
+        following = (m + datetime.timedelta(days=32)).replace(day=1)
+        bounds.append((m, m, following))
+    return bounds
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _per_month(qs, series: dict[str, tuple[str, bool]], months) -> dict:
+    """Counts per month for each series in one query: conditional COUNTs over month
+    ranges (no per-row date functions, so indexes work and time zones are right).
+
+    series: name -> (field, is_datetime).
+    """
+    counts = {}
+    for name, (field, is_datetime) in series.items():
+        for m, start, end in _month_bounds(months):
+            if is_datetime:
+                start, end = _local_midnight(start), _local_midnight(end)
+            q = Q(**{f"{field}__gte": start, f"{field}__lt": end})
+            counts[f"{name}_{m:%Y%m}"] = Count("pk", filter=q)
+    return qs.aggregate(**counts)
 
 
 def trends(filters: dict, qs, today: datetime.date) -> list[dict]:
     months = _months(today, TREND_MONTHS)
-    since = months[0]
-    since_dt = datetime.datetime.combine(since, datetime.time.min, tzinfo=datetime.UTC)
-    intros = _per_month(Introduction.objects.filter(pair_q(filters)), "created_at", since_dt)
-    proposed = _per_month(qs, "created_at", since_dt)
-    signed = _per_month(qs, "signed_on", since)
-    completed = _per_month(qs, "completed_on", since)
+    intros = _per_month(
+        Introduction.objects.filter(pair_q(filters)),
+        {"introductions": ("created_at", True)},
+        months,
+    )
+    agreements = _per_month(
+        qs,
+        {
+            "proposed": ("created_at", True),
+            "signed": ("signed_on", False),
+            "completed": ("completed_on", False),
+        },
+        months,
+    )
+    figures = intros | agreements
     return [
         {
             "month": m,
-            "introductions": intros.get(m, 0),
-            "proposed": proposed.get(m, 0),
-            "signed": signed.get(m, 0),
-            "completed": completed.get(m, 0),
+            **{
+                k: figures[f"{k}_{m:%Y%m}"]
+                for k in ("introductions", "proposed", "signed", "completed")
+            },
         }
         for m in months
     ]

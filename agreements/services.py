@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -135,6 +135,23 @@ def visible_introductions(user) -> QuerySet:
     )
 
 
+def introductions_ready(user) -> QuerySet:
+    """Introductions where the user is a side and no agreement is open yet."""
+    if not user.is_authenticated:
+        return Introduction.objects.none()
+    open_agreement = Agreement.objects.filter(
+        scientist=OuterRef("scientist"), project=OuterRef("project")
+    ).exclude(stage__in=[Stage.CANCELLED, Stage.COMPLETED])
+    return (
+        Introduction.objects.filter(
+            Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
+        )
+        .exclude(Exists(open_agreement))
+        .select_related("scientist", "project__institution")
+        .order_by("-created_at")
+    )
+
+
 def sides_of(user, *, scientist, project) -> set[str]:
     """The sides of a scientist-project pair a user speaks for."""
     sides = set()
@@ -235,7 +252,7 @@ def _record(agreement, *, actor, kind, message="", channel="", data=None, today=
 
 def _locked(agreement: Agreement) -> Agreement:
     return (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .select_related("scientist", "project", "introduction")
         .get(pk=agreement.pk)
     )

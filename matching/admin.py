@@ -11,7 +11,7 @@ class MatchAdmin(admin.ModelAdmin):
     raw_id_fields = ["scientist", "project"]
     list_select_related = ["scientist", "project"]
     readonly_fields = ["created_at", "updated_at"]
-    ordering = ["-score"]
+    ordering = ["-pk"]
     show_full_result_count = False
 
 

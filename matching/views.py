@@ -141,7 +141,7 @@ def _suggestions(rows, viewer_side: str | None) -> list[Suggestion]:
             viewer_side=viewer_side,
             interests=interests.get((r.scientist_id, r.project_id), {}),
             introduction=intros.get((r.scientist_id, r.project_id)),
-            stored=isinstance(r, Match),
+            stored=r.pk is not None,
         )
         for r in rows
     ]
@@ -159,9 +159,6 @@ def _pair_suggestion(scientist: ScientistProfile, project: Project, viewer_side)
             components=pair.components,
             reasons=pair.reasons,
         )
-        suggestion = _suggestions([match], viewer_side)[0]
-        suggestion.stored = False
-        return suggestion
     return _suggestions([match], viewer_side)[0]
 
 
@@ -338,7 +335,18 @@ def introduction_list(request):
             | Q(project__institution__name__icontains=query)
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "matching/introduction_list.html", {"page": page, "q": query})
+    # Members reach their projects' recommended scientists from here too.
+    member_projects = (
+        Project.objects.open()
+        .filter(institution_id__in=services.member_institution_ids(request.user))
+        .select_related("institution")
+        .order_by("institution__name", "title")[:50]
+    )
+    return render(
+        request,
+        "matching/introduction_list.html",
+        {"page": page, "q": query, "member_projects": member_projects},
+    )
 
 
 @login_required

@@ -321,7 +321,9 @@ class ProjectForm(SectionsMixin, forms.ModelForm):
         help_text=_("Months after the start; at most the duration."),
     )
     hours_per_month = _hours(_("Hours per month expected from a collaborator"), required=True)
-    seats = forms.IntegerField(label=_("Collaborators sought"), min_value=1, max_value=100)
+    seats = forms.IntegerField(
+        label=_("Collaborators sought"), min_value=1, max_value=100, initial=1
+    )
 
     class Meta:
         model = Project

@@ -19,6 +19,7 @@ import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -194,14 +195,25 @@ def _choice(choices: Iterable[str], what: str, *, default: str | None = None):
     return parse
 
 
-def _code_list(valid: Callable[[str], str | None], what: str):
-    """A list of codes; ``valid`` returns the normalised code or None when unknown."""
+def _code_list(
+    valid: Callable[[str], str | None], what: str, exact: Callable[[], frozenset] | None = None
+):
+    """A list of codes; ``valid`` returns the normalised code or None when unknown.
+
+    ``exact`` gives the codes as stored, for a fast path when every item is one.
+    """
 
     def parse(value):
         if value is None:
             return []
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {what} codes, got {_json_type(value)}")
+        if (
+            exact is not None
+            and all(type(item) is str for item in value)
+            and exact().issuperset(value)
+        ):
+            return list(dict.fromkeys(value))
         result, bad = [], []
         for item in value:
             code = valid(item) if isinstance(item, str) else None
@@ -251,6 +263,21 @@ def _member(values: Iterable[str]) -> Callable[[str], str | None]:
     return lambda code: code if code in allowed else None
 
 
+def _members_list(values: Iterable[str], what: str):
+    allowed = frozenset(values)
+    return _code_list(_member(allowed), what, lambda: allowed)
+
+
+@cache
+def _state_codes() -> frozenset:
+    return frozenset(vocab.mexican_states())
+
+
+@cache
+def _language_codes() -> frozenset:
+    return frozenset(vocab.languages())
+
+
 def _country_code(code: str) -> str | None:
     code = code.strip().upper()
     return code if code in vocab.countries() else None
@@ -293,7 +320,7 @@ def _state(value):
 def _languages(value):
     if value is None:
         return ["es"]
-    codes = _code_list(_language_code, "ISO 639-1 language")(value)
+    codes = _code_list(_language_code, "ISO 639-1 language", _language_codes)(value)
     return codes or ["es"]
 
 
@@ -329,10 +356,14 @@ def _non_negative_int(*, minimum: int = 0, maximum: int = 10_000, allow_null: bo
     return parse
 
 
+def _this_year() -> int:
+    return datetime.date.today().year
+
+
 def _year(value):
     if value is None:
         return None
-    this_year = datetime.date.today().year
+    this_year = _this_year()
     year = _non_negative_int(maximum=this_year)(value)
     if year < 1900:
         raise Invalid(f"must be a year between 1900 and {this_year}, got {year}")
@@ -381,8 +412,8 @@ def _website(value):
 
 # key -> parser. The key is the file's key; for references (institution, scientist,
 # project) the parsed value is the ref, resolved when writing.
-_FIELDS = _code_list(_member(vocab.FIELD_CODES), "field")
-_GOALS = _code_list(_member(vocab.Goal.values), "goal")
+_FIELDS = _members_list(vocab.FIELD_CODES, "field")
+_GOALS = _members_list(vocab.Goal.values, "goal")
 
 INSTITUTION_SCHEMA: dict[str, Callable] = {
     "ref": _ref,
@@ -405,16 +436,14 @@ SCIENTIST_SCHEMA: dict[str, Callable] = {
     "keywords": _string_list(),
     "summary": _text,
     "goals": _GOALS,
-    "collaboration_types": _code_list(
-        _member(vocab.CollaborationType.values), "collaboration type"
-    ),
+    "collaboration_types": _members_list(vocab.CollaborationType.values, "collaboration type"),
     "available_from": _date,
     "horizon_months": _non_negative_int(),
     "hours_per_month": _non_negative_int(maximum=744),
     "languages": _languages,
     "alma_maters": _string_list(),
-    "states_of_interest": _code_list(_state_code, "ISO 3166-2:MX state"),
-    "sectors": _code_list(_member(vocab.Sector.values), "sector"),
+    "states_of_interest": _code_list(_state_code, "ISO 3166-2:MX state", _state_codes),
+    "sectors": _members_list(vocab.Sector.values, "sector"),
     "abroad_since": _year,
     "collaborated_before": _bool_or_null,
 }
@@ -493,6 +522,9 @@ class Record:
     valid: bool
 
 
+_UNKNOWN = object()
+
+
 @dataclass
 class _Validator:
     errors: list[str] = field(default_factory=list)
@@ -508,6 +540,7 @@ class _Validator:
 
     def parse_section(self, section: str, items: list) -> list[Record]:
         schema = SCHEMAS[section]
+        required = REQUIRED[section]
         records: list[Record] = []
         seen: dict[str, int] = {}
         for index, raw in enumerate(items):
@@ -518,26 +551,26 @@ class _Validator:
                 continue
             ref = raw.get("ref")
             ok = True
-            for key in raw:
-                if key not in schema and not (
-                    section == "agreements" and key in IGNORED_AGREEMENT_KEYS
-                ):
-                    self.error(section, index, ref, key, "unknown key")
-                    ok = False
             values = {}
-            for key in REQUIRED[section]:
-                if key not in raw or raw[key] is None or raw[key] == "":
-                    self.error(section, index, ref, key, "is required")
-                    ok = False
-            for key, parse in schema.items():
-                if key not in raw or parse is None:
+            # Problems in the order of the keys in the file, then the missing ones.
+            for key, value in raw.items():
+                parse = schema.get(key, _UNKNOWN)
+                if parse is _UNKNOWN:
+                    if not (section == "agreements" and key in IGNORED_AGREEMENT_KEYS):
+                        self.error(section, index, ref, key, "unknown key")
+                        ok = False
                     continue
-                if key in REQUIRED[section] and (raw[key] is None or raw[key] == ""):
-                    continue  # already reported
+                if parse is None or ((value is None or value == "") and key in required):
+                    continue  # milestones: below; a missing required value: below
                 try:
-                    values[key] = parse(raw[key])
+                    values[key] = parse(value)
                 except Invalid as exc:
                     self.error(section, index, ref, key, str(exc))
+                    ok = False
+            for key in required:
+                value = raw.get(key)
+                if value is None or value == "":
+                    self.error(section, index, ref, key, "is required")
                     ok = False
             if section == "agreements" and "milestones" in raw:
                 milestones = self._milestones(section, index, ref, raw["milestones"])

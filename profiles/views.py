@@ -84,6 +84,12 @@ def my_profile(request):
     if not user.is_scientist:
         raise PermissionDenied
     profile = ScientistProfile.objects.filter(user=user).first()
+    if profile is None:
+        # Imported after the user verified their email: claim it now.
+        for address in user.emailaddress_set.filter(verified=True):
+            profile = services.claim_imported_profile(user=user, email=address.email)
+            if profile:
+                break
     creating = profile is None
     if creating:
         profile = ScientistProfile(user=user, name=user.full_name, email=user.email)

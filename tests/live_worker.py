@@ -68,6 +68,20 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{host}{port}/{s['NAME']}"
 
 
+def set_always_eager(value: bool) -> bool:
+    """Switch in-process execution of tasks; returns the previous value.
+
+    The app reads Django settings with the CELERY_ namespace, so the prefixed
+    key is the one that counts.
+    """
+    from diaspora.celery import app
+
+    previous = bool(app.conf.task_always_eager)
+    app.conf["CELERY_TASK_ALWAYS_EAGER"] = value
+    assert app.conf.task_always_eager is value
+    return previous
+
+
 class LiveWorker:
     def __init__(self, process: subprocess.Popen, log_path: Path, nodename: str):
         self.process = process
@@ -139,12 +153,11 @@ def live_worker(live_services, transactional_db):
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False  # this process sends real tasks
+    was_eager = set_always_eager(False)  # this process sends real tasks
     try:
         yield LiveWorker(process, Path(log_file.name), nodename)
     finally:
-        app.conf.task_always_eager = was_eager
+        set_always_eager(was_eager)
         process.terminate()
         try:
             process.wait(timeout=15)

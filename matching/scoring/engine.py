@@ -64,6 +64,8 @@ COMPONENTS = ("field", "goals", "timeline", "network", "language")
 
 FIELD_PARTS = {"areas": 0.3, "keywords": 0.35, "text": 0.35}
 TEXT_FULL = 0.35
+MAX_DF = 0.5  # words in more than half of all texts say nothing about a pair
+MAX_NEIGHBOURS = 8  # the closest fuzzy neighbours of a keyword that count
 KEYWORD_CUTOFF = 80  # rapidfuzz score (0-100) above which two keywords are neighbours
 SUBSET_FACTOR = 0.85  # a keyword whose words are a subset of another's: a close neighbour
 GOALS_SHARE, COLLAB_SHARE, NEUTRAL_GOALS = 0.6, 0.4, 0.5
@@ -134,6 +136,7 @@ class FittedModel:
             analyzer=analyzer,
             sublinear_tf=True,
             min_df=2 if n_docs >= 1000 else 1,
+            max_df=MAX_DF,
             dtype=np.float32,
         )
         docs = [r.document for r in scientists] + [r.document for r in projects]
@@ -187,11 +190,12 @@ class FittedModel:
                     s = SUBSET_FACTOR * fuzz.token_set_ratio(vocab[a], vocab[b]) / 100.0
                     if s * 100 >= KEYWORD_CUTOFF and s > sims.get((a, b), 0.0):
                         sims[(a, b)] = sims[(b, a)] = s
-        neighbours: dict[int, list[tuple[int, float]]] = {i: [(i, 1.0)] for i in range(n)}
+        neighbours: dict[int, list[tuple[int, float]]] = {i: [] for i in range(n)}
         for (i, j), s in sims.items():
             neighbours[i].append((j, s))
         for i, row in neighbours.items():
-            self.kw_rows[i] = _unit(sorted(row))
+            closest = sorted(row, key=lambda item: (-item[1], item[0]))[:MAX_NEIGHBOURS]
+            self.kw_rows[i] = _unit(sorted([(i, 1.0), *closest]))
 
     def keyword_row(self, norm: str) -> list[tuple[int, float]]:
         """E_i: the unit vector of a normalised keyword over its fuzzy neighbours."""
@@ -202,7 +206,11 @@ class FittedModel:
         row = [(col, 1.0)]
         if self.kw_vocab:
             for _choice, score, j in process.extract(
-                norm, self.kw_vocab, scorer=fuzz.ratio, score_cutoff=KEYWORD_CUTOFF, limit=50
+                norm,
+                self.kw_vocab,
+                scorer=fuzz.ratio,
+                score_cutoff=KEYWORD_CUTOFF,
+                limit=MAX_NEIGHBOURS,
             ):
                 row.append((j, score / 100.0))
         self.kw_rows[col] = _unit(sorted(row))
@@ -295,12 +303,69 @@ class Features:
     def __len__(self):
         return len(self.ids)
 
-    def take(self, rows) -> Features:
+    sig: dict | None = None  # group -> signature id of each row
+    reps: dict | None = None  # group -> one row index per signature id
+    cache: dict | None = None
+
+    def take(self, rows, signatures: bool = True) -> Features:
         rows = np.asarray(rows)
         out = {}
         for name, value in self.__dict__.items():
-            out[name] = value[rows]
-        return Features(**out)
+            if name not in ("sig", "reps", "cache"):
+                out[name] = value[rows]
+        return with_signatures(Features(**out)) if signatures else Features(**out)
+
+    def distinct(self, group: str) -> Features:
+        """One row per distinct combination of the group's codes (cached)."""
+        if self.cache is None:
+            self.cache = {}
+        if group not in self.cache:
+            self.cache[group] = self.take(self.reps[group], signatures=False)
+        return self.cache[group]
+
+
+# Groups of small codes: pairs are scored once per distinct combination of
+# codes on each side (a lookup table), then gathered for every pair.
+SIGNATURE_GROUPS = {
+    "fields": (
+        ("fields", "area_named", "area_of_disc", "any_area"),
+        ("has_fields", "interdisciplinary"),
+    ),
+    "goals": (("goals_a", "goals_b", "collab"), ("has_goals", "has_collab")),
+    "network": (("codes", "states"), ()),
+    "language": (("languages",), ("is_open",)),
+    "flags": ((), ("has_fields", "has_kw", "has_text")),
+}
+
+
+def with_signatures(f: Features) -> Features:
+    f.sig, f.reps = {}, {}
+    n = len(f.ids)
+    for group, (mats, flags) in SIGNATURE_GROUPS.items():
+        parts = []
+        for name in mats:
+            m = getattr(f, name)
+            ptr, ind, dat = m.indptr, m.indices, m.data
+            parts.append(
+                [
+                    (ind[ptr[i] : ptr[i + 1]].tobytes(), dat[ptr[i] : ptr[i + 1]].tobytes())
+                    for i in range(n)
+                ]
+            )
+        for name in flags:
+            parts.append(getattr(f, name).tolist())
+        seen: dict = {}
+        sig = np.empty(n, np.int64)
+        reps = []
+        for i, key in enumerate(zip(*parts, strict=True)) if parts else []:
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = len(reps)
+                reps.append(i)
+            sig[i] = found
+        f.sig[group] = sig
+        f.reps[group] = np.asarray(reps, dtype=np.int64)
+    return f
 
 
 def _fields_features(field_lists):
@@ -377,45 +442,47 @@ def scientist_features(
         set().union(*(institution_codes(a) for a in r.alma_maters)) if r.alma_maters else set()
         for r in recs
     ]
-    return Features(
-        ids=np.array([r.id for r in recs], dtype=np.int64),
-        kw=_csr(kw_rows, len(model.kw_index)),
-        text=text,
-        fields=fields[0],
-        area_named=fields[1],
-        area_of_disc=fields[2],
-        any_area=fields[3],
-        has_fields=fields[4],
-        interdisciplinary=fields[5],
-        has_kw=np.array([bool(v) for v in kw_rows], bool),
-        has_text=np.asarray(text.getnnz(axis=1) > 0).ravel(),
-        goals_a=ga,
-        goals_b=gb,
-        has_goals=has_goals,
-        collab=_csr(collab_rows, len(compat)),
-        has_collab=np.array(has_collab, bool),
-        when=np.array([months(r.available_from) for r in recs], dtype=np.float64),
-        span=np.array(
-            [np.nan if r.horizon_months is None else r.horizon_months for r in recs],
-            dtype=np.float64,
-        ),
-        hours=np.array(
-            [np.nan if r.hours_per_month is None else r.hours_per_month for r in recs],
-            dtype=np.float64,
-        ),
-        first_results=np.full(len(recs), np.nan),
-        codes=_csr(_incidence(codes, model.codes, grow=True), len(model.codes)),
-        states=_csr(
-            _incidence([r.states_of_interest for r in recs], model.states, grow=True),
-            len(model.states),
-        ),
-        languages=_csr(
-            _incidence(
-                [r.languages or [DEFAULT_LANGUAGE] for r in recs], model.languages, grow=True
+    return with_signatures(
+        Features(
+            ids=np.array([r.id for r in recs], dtype=np.int64),
+            kw=_csr(kw_rows, len(model.kw_index)),
+            text=text,
+            fields=fields[0],
+            area_named=fields[1],
+            area_of_disc=fields[2],
+            any_area=fields[3],
+            has_fields=fields[4],
+            interdisciplinary=fields[5],
+            has_kw=np.array([bool(v) for v in kw_rows], bool),
+            has_text=np.asarray(text.getnnz(axis=1) > 0).ravel(),
+            goals_a=ga,
+            goals_b=gb,
+            has_goals=has_goals,
+            collab=_csr(collab_rows, len(compat)),
+            has_collab=np.array(has_collab, bool),
+            when=np.array([months(r.available_from) for r in recs], dtype=np.float64),
+            span=np.array(
+                [np.nan if r.horizon_months is None else r.horizon_months for r in recs],
+                dtype=np.float64,
             ),
-            len(model.languages),
-        ),
-        is_open=np.ones(len(recs), bool),
+            hours=np.array(
+                [np.nan if r.hours_per_month is None else r.hours_per_month for r in recs],
+                dtype=np.float64,
+            ),
+            first_results=np.full(len(recs), np.nan),
+            codes=_csr(_incidence(codes, model.codes, grow=True), len(model.codes)),
+            states=_csr(
+                _incidence([r.states_of_interest for r in recs], model.states, grow=True),
+                len(model.states),
+            ),
+            languages=_csr(
+                _incidence(
+                    [r.languages or [DEFAULT_LANGUAGE] for r in recs], model.languages, grow=True
+                ),
+                len(model.languages),
+            ),
+            is_open=np.ones(len(recs), bool),
+        )
     )
 
 
@@ -433,57 +500,62 @@ def project_features(
         else {}
         for r in recs
     ]
-    return Features(
-        ids=np.array([r.id for r in recs], dtype=np.int64),
-        kw=_csr(kw_rows, len(model.kw_index)),
-        text=text,
-        fields=fields[0],
-        area_named=fields[1],
-        area_of_disc=fields[2],
-        any_area=fields[3],
-        has_fields=fields[4],
-        interdisciplinary=fields[5],
-        has_kw=np.array([bool(v) for v in kw_rows], bool),
-        has_text=np.asarray(text.getnnz(axis=1) > 0).ravel(),
-        goals_a=ga,
-        goals_b=gb,
-        has_goals=has_goals,
-        collab=_csr(collab_rows, len(tables.COLLABORATION_TYPES)),
-        has_collab=np.array([bool(r) for r in collab_rows], bool),
-        when=np.array([months(r.starts_on) for r in recs], dtype=np.float64),
-        span=np.array(
-            [np.nan if r.duration_months is None else r.duration_months for r in recs],
-            dtype=np.float64,
-        ),
-        hours=np.array(
-            [np.nan if r.hours_per_month is None else r.hours_per_month for r in recs],
-            dtype=np.float64,
-        ),
-        first_results=np.array(
-            [np.nan if r.first_results_months is None else r.first_results_months for r in recs],
-            dtype=np.float64,
-        ),
-        codes=_csr(
-            _incidence(
-                [institution_codes(r.institution_name) for r in recs], model.codes, grow=True
+    return with_signatures(
+        Features(
+            ids=np.array([r.id for r in recs], dtype=np.int64),
+            kw=_csr(kw_rows, len(model.kw_index)),
+            text=text,
+            fields=fields[0],
+            area_named=fields[1],
+            area_of_disc=fields[2],
+            any_area=fields[3],
+            has_fields=fields[4],
+            interdisciplinary=fields[5],
+            has_kw=np.array([bool(v) for v in kw_rows], bool),
+            has_text=np.asarray(text.getnnz(axis=1) > 0).ravel(),
+            goals_a=ga,
+            goals_b=gb,
+            has_goals=has_goals,
+            collab=_csr(collab_rows, len(tables.COLLABORATION_TYPES)),
+            has_collab=np.array([bool(r) for r in collab_rows], bool),
+            when=np.array([months(r.starts_on) for r in recs], dtype=np.float64),
+            span=np.array(
+                [np.nan if r.duration_months is None else r.duration_months for r in recs],
+                dtype=np.float64,
             ),
-            len(model.codes),
-        ),
-        states=_csr(
-            _incidence(
-                [[r.institution_state] if r.institution_state else [] for r in recs],
-                model.states,
-                grow=True,
+            hours=np.array(
+                [np.nan if r.hours_per_month is None else r.hours_per_month for r in recs],
+                dtype=np.float64,
             ),
-            len(model.states),
-        ),
-        languages=_csr(
-            _incidence(
-                [r.languages or [DEFAULT_LANGUAGE] for r in recs], model.languages, grow=True
+            first_results=np.array(
+                [
+                    np.nan if r.first_results_months is None else r.first_results_months
+                    for r in recs
+                ],
+                dtype=np.float64,
             ),
-            len(model.languages),
-        ),
-        is_open=np.array([r.status == "open" for r in recs], bool),
+            codes=_csr(
+                _incidence(
+                    [institution_codes(r.institution_name) for r in recs], model.codes, grow=True
+                ),
+                len(model.codes),
+            ),
+            states=_csr(
+                _incidence(
+                    [[r.institution_state] if r.institution_state else [] for r in recs],
+                    model.states,
+                    grow=True,
+                ),
+                len(model.states),
+            ),
+            languages=_csr(
+                _incidence(
+                    [r.languages or [DEFAULT_LANGUAGE] for r in recs], model.languages, grow=True
+                ),
+                len(model.languages),
+            ),
+            is_open=np.array([r.status == "open" for r in recs], bool),
+        )
     )
 
 
@@ -521,26 +593,8 @@ def today_months(today: datetime.date | None) -> float:
     return months(today)
 
 
-def score_block(
-    S: Features,
-    P: Features,
-    *,
-    today: datetime.date | None = None,
-    weights: dict | None = None,
-    components: bool = True,
-) -> dict[str, np.ndarray]:
-    """Scores of every scientist in S against every project in P (rows × columns)."""
-    w = _weights(weights)
-    now = today_months(today)
-    n, m = len(S), len(P)
+def _areas_table(S: Features, P: Features) -> np.ndarray:
     f32 = np.float32
-
-    # language (hard filter) and open projects
-    language = _prod(S.languages, P.languages) > 0
-    language &= P.is_open[None, :]
-
-    # field
-    fp = FIELD_PARTS
     areas = np.where(
         _prod(S.fields, P.fields) > 0,
         f32(tables.SAME_DISCIPLINE),
@@ -552,19 +606,24 @@ def score_block(
     ).astype(f32)
     inter = _outer(S.interdisciplinary, P.has_fields) | _outer(S.has_fields, P.interdisciplinary)
     np.maximum(areas, np.where(inter, f32(tables.INTERDISCIPLINARY), f32(0.0)), out=areas)
-    kw = np.minimum(_prod(S.kw, P.kw), f32(1.0))
-    text = np.minimum(_prod(S.text, P.text) * f32(1.0 / TEXT_FULL), f32(1.0))
-    hf, hk, ht = (
-        _outer(S.has_fields, P.has_fields),
-        _outer(S.has_kw, P.has_kw),
-        _outer(S.has_text, P.has_text),
-    )
-    num = areas * hf * f32(fp["areas"]) + kw * hk * f32(fp["keywords"])
-    num += text * ht * f32(fp["text"])
-    den = hf * f32(fp["areas"]) + hk * f32(fp["keywords"]) + ht * f32(fp["text"])
-    field = np.divide(num, den, out=np.zeros((n, m), f32), where=den > 0)
+    return areas
 
-    # goals
+
+def _field_weights_tables(S: Features, P: Features) -> tuple[np.ndarray, ...]:
+    """Weights of areas, keywords and text in the field component: the parts
+    both sides provide, renormalised."""
+    f32 = np.float32
+    fp = FIELD_PARTS
+    hf = _outer(S.has_fields, P.has_fields) * f32(fp["areas"])
+    hk = _outer(S.has_kw, P.has_kw) * f32(fp["keywords"])
+    ht = _outer(S.has_text, P.has_text) * f32(fp["text"])
+    den = hf + hk + ht
+    inv = np.divide(f32(1.0), den, out=np.zeros_like(den), where=den > 0)
+    return hf * inv, hk * inv, ht * inv
+
+
+def _goals_table(S: Features, P: Features) -> tuple[np.ndarray, ...]:
+    f32 = np.float32
     goal = (_prod(S.goals_a, P.goals_b) + _prod(S.goals_b, P.goals_a)) * f32(0.5)
     goal[~S.has_goals, :] = NEUTRAL_GOALS
     goal[:, ~P.has_goals] = NEUTRAL_GOALS
@@ -572,23 +631,91 @@ def score_block(
     collab[~S.has_collab, :] = NEUTRAL_GOALS
     collab[:, ~P.has_collab] = NEUTRAL_GOALS
     goals = np.minimum(goal * f32(GOALS_SHARE) + collab * f32(COLLAB_SHARE), f32(1.0))
+    return goals, goal, collab
 
-    # timeline
-    # months from today (small numbers keep float32 exact enough)
+
+def _network_table(S: Features, P: Features) -> np.ndarray:
+    f32 = np.float32
+    network = (_prod(S.codes, P.codes) > 0) * f32(ALMA_SHARE)
+    network += (_prod(S.states, P.states) > 0) * f32(STATE_SHARE)
+    return network
+
+
+def _language_table(S: Features, P: Features) -> np.ndarray:
+    return ((_prod(S.languages, P.languages) > 0) & P.is_open[None, :]).astype(np.float32)
+
+
+def _by_signature(fn, S: Features, P: Features, group: str):
+    """fn over the distinct code combinations of each side, gathered for every pair."""
+    su, pu = S.reps[group], P.reps[group]
+    if len(su) == len(S) and len(pu) == len(P):
+        return fn(S, P)
+    small = fn(S.distinct(group), P.distinct(group))
+    rows, cols = S.sig[group], P.sig[group]
+
+    def gather(t):
+        return np.take(np.take(t, rows, axis=0), cols, axis=1)
+
+    return tuple(gather(t) for t in small) if isinstance(small, tuple) else gather(small)
+
+
+def score_block(
+    S: Features,
+    P: Features,
+    *,
+    today: datetime.date | None = None,
+    weights: dict | None = None,
+    components: bool = True,
+) -> dict[str, np.ndarray]:
+    """Scores of every scientist in S against every project in P (rows × columns)."""
+    w = _weights(weights)
+    now = today_months(today)
+    f32 = np.float32
+
+    language = _by_signature(_language_table, S, P, "language")
+
+    # field
+    areas = _by_signature(_areas_table, S, P, "fields")
+    kw = _prod(S.kw, P.kw)
+    np.minimum(kw, f32(1.0), out=kw)
+    text = _prod(S.text, P.text)
+    text *= f32(1.0 / TEXT_FULL)
+    np.minimum(text, f32(1.0), out=text)
+    complete = S.has_fields.all() and S.has_kw.all() and S.has_text.all()
+    complete = complete and P.has_fields.all() and P.has_kw.all() and P.has_text.all()
+    if complete:
+        fp = FIELD_PARTS
+        den = fp["areas"] + fp["keywords"] + fp["text"]
+        field = areas * f32(fp["areas"] / den)
+        field += kw * f32(fp["keywords"] / den)
+        field += text * f32(fp["text"] / den)
+    else:
+        ca, ck, ct = _by_signature(_field_weights_tables, S, P, "flags")
+        field = areas * ca
+        field += kw * ck
+        field += text * ct
+
+    goals, goal, collab = _by_signature(_goals_table, S, P, "goals")
+    network = _by_signature(_network_table, S, P, "network")
+
+    # timeline, in months from today (small numbers keep float32 exact enough)
     s_when = (np.where(np.isnan(S.when), now, np.maximum(S.when, now)) - now).astype(f32)
     p_when = (np.where(np.isnan(P.when), now, np.maximum(P.when, now)) - now).astype(f32)
     first = np.where(
         np.isnan(P.first_results), DEFAULT_FIRST_RESULTS, np.maximum(P.first_results, 1.0)
     ).astype(f32)
-    late = s_when[:, None] - p_when[None, :]
-    np.maximum(late, f32(0.0), out=late)
-    start = f32(1.0) - late * (f32(1.0) / first)[None, :]
+    start = s_when[:, None] - p_when[None, :]
     np.maximum(start, f32(0.0), out=start)
+    start *= (f32(-1.0) / first)[None, :]
+    start += f32(1.0)
+    np.maximum(start, f32(0.0), out=start)  # 1 - lateness / time to first results
     s_end = (s_when + np.nan_to_num(S.span, nan=0.0).astype(f32))[:, None]
     p_dur = np.maximum(np.nan_to_num(P.span, nan=1.0), 1.0).astype(f32)
     p_end = (p_when + p_dur)[None, :]
-    overlap = np.minimum(s_end, p_end) - np.maximum(s_when[:, None], p_when[None, :])
-    coverage = np.clip(overlap * (f32(1.0) / p_dur)[None, :], f32(0.0), f32(1.0))
+    coverage = np.minimum(s_end, p_end)
+    coverage -= np.maximum(s_when[:, None], p_when[None, :])
+    coverage *= (f32(1.0) / p_dur)[None, :]
+    np.clip(coverage, f32(0.0), f32(1.0), out=coverage)
     coverage[np.isnan(S.span), :] = NEUTRAL_TIMELINE_PART
     coverage[:, np.isnan(P.span)] = NEUTRAL_TIMELINE_PART
     need = np.nan_to_num(P.hours, nan=1.0).astype(f32)
@@ -598,16 +725,17 @@ def score_block(
     np.minimum(hours, f32(1.0), out=hours)
     hours[np.isnan(S.hours), :] = NEUTRAL_TIMELINE_PART
     hours[:, np.isnan(P.hours)] = NEUTRAL_TIMELINE_PART
-    timeline = start * f32(START_SHARE) + coverage * f32(COVERAGE_SHARE)
+    timeline = start * f32(START_SHARE)
+    timeline += coverage * f32(COVERAGE_SHARE)
     timeline += hours * f32(HOURS_SHARE)
 
-    # network
-    network = (_prod(S.codes, P.codes) > 0) * f32(ALMA_SHARE)
-    network += (_prod(S.states, P.states) > 0) * f32(STATE_SHARE)
-
-    total = field * f32(w["field"]) + goals * f32(w["goals"])
-    total += timeline * f32(w["timeline"]) + network * f32(w["network"])
-    total *= f32(TIMELINE_GATE) + f32(1.0 - TIMELINE_GATE) * timeline
+    total = field * f32(w["field"])
+    total += goals * f32(w["goals"])
+    total += timeline * f32(w["timeline"])
+    total += network * f32(w["network"])
+    gate = timeline * f32(1.0 - TIMELINE_GATE)
+    gate += f32(TIMELINE_GATE)
+    total *= gate
     total *= language
     np.clip(total, f32(0.0), f32(1.0), out=total)
     out = {"total": total}
@@ -617,10 +745,10 @@ def score_block(
             goals=goals,
             timeline=timeline,
             network=network,
-            language=language.astype(f32),
+            language=language,
             areas=areas,
-            keywords=kw * hk,
-            text=text * ht,
+            keywords=kw,
+            text=text,
             goal=goal,
             collab=collab,
             start=start,

@@ -167,3 +167,38 @@ def test_password_reset_does_not_reveal_unknown_emails(client):
     response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")
+
+
+def test_visitors_can_choose_a_language_too(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_language_choice_is_a_post(client):
+    assert client.get(reverse("set_language")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "account_login",
+        "account_signup",
+        "account_reset_password",
+        "account_reset_password_done",
+        "account_email_verification_sent",
+    ],
+)
+def test_account_pages_render_inside_the_site_layout(client, url_name):
+    response = client.get(reverse(url_name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="main"' in html and reverse("privacy") in html
+
+
+@pytest.mark.parametrize("url_name", ["account_logout", "account_email", "account_change_password"])
+def test_logged_in_account_pages_render_inside_the_site_layout(client, url_name):
+    client.force_login(UserFactory())
+    response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert 'id="main"' in response.content.decode()

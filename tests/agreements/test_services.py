@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import AgreementEvent, Stage
@@ -101,7 +102,7 @@ def test_institution_can_propose_and_then_the_scientist_accepts(roles, introduct
 
 
 def test_signing_records_days_from_introduction(roles, proposed, introduction):
-    signed_day = introduction.created_at.date() + datetime.timedelta(days=12)
+    signed_day = timezone.localdate(introduction.created_at) + datetime.timedelta(days=12)
     services.transition(agreement=proposed, action="accept", by=roles.member, today=signed_day)
     proposed.refresh_from_db()
     assert proposed.days_to_sign == 12

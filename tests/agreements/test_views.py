@@ -420,3 +420,22 @@ def test_dashboard_is_for_coordinators_only(client, roles, active, name):
         assert client.get(url).status_code == 403
     login(client, roles.coordinator)
     assert client.get(url).status_code == 200
+
+
+def test_list_offers_to_propose_from_introductions_without_agreement(client, roles, introduction):
+    propose_url = reverse("agreements:propose", args=[introduction.pk])
+    for who in ("scientist", "member"):
+        login(client, getattr(roles, who))
+        assert propose_url in client.get(reverse("agreements:list")).text
+    for who in OUTSIDERS:
+        login(client, getattr(roles, who))
+        assert propose_url not in client.get(reverse("agreements:list")).text
+    make_agreement(roles, Stage.PROPOSED, introduction=introduction)
+    login(client, roles.scientist)
+    assert propose_url not in client.get(reverse("agreements:list")).text
+
+
+def test_propose_redirects_to_the_open_agreement(client, roles, proposed, introduction):
+    login(client, roles.member)
+    response = client.get(reverse("agreements:propose", args=[introduction.pk]))
+    assert response["Location"] == reverse("agreements:detail", args=[proposed.pk])

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.live_worker import live_services, live_worker  # noqa: F401  (fixtures)
+from tests.live_worker import live_services, live_worker, set_always_eager  # noqa: F401
 
 
 @pytest.fixture
@@ -12,9 +12,6 @@ def english(settings):
 @pytest.fixture
 def eager_tasks():
     """Run Celery tasks in-process even when a broker is configured."""
-    from diaspora.celery import app
-
-    was_eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    was_eager = set_always_eager(True)
     yield
-    app.conf.task_always_eager = was_eager
+    set_always_eager(was_eager)

@@ -12,18 +12,47 @@ from tests import factories
 
 TODAY = datetime.date(2026, 11, 22)
 KEYWORDS = [
-    "genómica", "genomics", "bioinformática", "bioinformatics", "epidemiología", "epidemiology",
-    "aprendizaje automático", "machine learning", "ecología", "ecology", "economía laboral",
-    "labor economics", "salud pública", "public health", "maíz", "maize", "migración",
-    "migration", "nanotecnología", "nanotechnology",
+    "genómica",
+    "genomics",
+    "bioinformática",
+    "bioinformatics",
+    "epidemiología",
+    "epidemiology",
+    "aprendizaje automático",
+    "machine learning",
+    "ecología",
+    "ecology",
+    "economía laboral",
+    "labor economics",
+    "salud pública",
+    "public health",
+    "maíz",
+    "maize",
+    "migración",
+    "migration",
+    "nanotecnología",
+    "nanotechnology",
 ]
-FIELDS = ["biology_chemistry", "genetics_genomics", "public_health", "economics",
-          "computer_science", "ecology_evolution", "medicine_health", "materials_science"]
+FIELDS = [
+    "biology_chemistry",
+    "genetics_genomics",
+    "public_health",
+    "economics",
+    "computer_science",
+    "ecology_evolution",
+    "medicine_health",
+    "materials_science",
+]
 GOALS = [g.value for g in vocab.Goal]
 TYPES = [c.value for c in vocab.CollaborationType]
 STATES = ["MX-CMX", "MX-JAL", "MX-NLE", "MX-YUC", "MX-OAX"]
-INSTITUTIONS = ["Instituto de Biología, UNAM", "Universidad de Guadalajara", "CINVESTAV Mérida",
-                "Secretaría de Salud de Oaxaca", "ONG Agua Limpia"]
+INSTITUTIONS = [
+    "Instituto de Biología, UNAM",
+    "Universidad de Guadalajara",
+    "CINVESTAV Mérida",
+    "Secretaría de Salud de Oaxaca",
+    "ONG Agua Limpia",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -209,3 +209,19 @@ def test_unknown_decision_is_refused(pair):
     roles, _ = pair
     with pytest.raises(ValidationError):
         scientist_says(roles, decision="maybe")
+
+
+def test_introduction_without_a_stored_match_snapshots_the_score_now(roles):
+    services.express_interest(
+        user=roles.scientist,
+        scientist=roles.profile,
+        project=roles.project,
+        side=SCIENTIST,
+        decision=INTERESTED,
+    )
+    result = institution_says(roles)
+    intro = result.introduction
+    assert intro is not None
+    assert 0 < intro.score <= 1
+    assert set(intro.components) >= {"field", "goals", "timeline", "network"}
+    assert intro.reasons  # explained, like any suggestion

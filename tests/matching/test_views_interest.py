@@ -156,3 +156,12 @@ def test_htmx_interest_in_closed_project_shows_the_error_in_the_card(client, rol
     html = client.post(sci_url(roles), {"decision": "interested"}, **HTMX).content.decode()
     assert "This project is not open." in html
     assert not Interest.objects.exists()
+
+
+def test_interest_in_a_project_without_a_stored_match_is_scored_now(client, roles):
+    """From a project page, a scientist may say "interested" in a project not suggested to them."""
+    client.force_login(roles.scientist)
+    html = client.post(sci_url(roles), {"decision": "interested"}, **HTMX).content.decode()
+    assert Interest.objects.get().project == roles.project
+    assert "computed now; not among the stored suggestions" in html
+    assert "You are interested." in html

@@ -112,3 +112,16 @@ def test_contact_details_are_shared_only_after_the_introduction(client, roles):
     )
     intro = roles.profile.introductions.get()
     assert "hidden@lab.example.org" in client.get(detail(intro)).content.decode()
+
+
+def test_members_find_their_open_projects_recommendations_from_the_introductions_page(
+    client, roles
+):
+    closed = factories.ProjectFactory(institution=roles.institution, status="closed")
+    client.force_login(roles.member)
+    html = client.get(LIST).content.decode()
+    assert reverse("matching:project_recommendations", args=[roles.project.pk]) in html
+    assert reverse("matching:project_recommendations", args=[closed.pk]) not in html
+    assert reverse("matching:project_recommendations", args=[roles.other_project.pk]) not in html
+    client.force_login(roles.scientist)
+    assert "Recommended scientists for your projects" not in client.get(LIST).content.decode()

@@ -3,8 +3,11 @@ who sees which suggestion, what is shown, and the interest buttons."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from matching.models import Interest
+from matching.reasons import render_reasons
 from profiles import vocab
 from tests import factories
 
@@ -182,3 +185,31 @@ def test_member_does_not_see_other_projects_suggestions(client, roles, match):
     factories.MatchFactory(scientist=other, project=roles.other_project, reasons=[])
     html = login(client, roles.member).get(project_url(roles)).content.decode()
     assert other.name not in html
+
+
+def test_reasons_speak_to_the_scientist_and_about_the_scientist_to_the_institution(
+    client, roles, match
+):
+    match.reasons = [
+        {"code": "alma_mater", "params": {"alma_mater": "UNAM", "institution": "UNAM"}}
+    ]
+    match.save()
+    client.force_login(roles.scientist)
+    assert "You studied at UNAM, the project&#x27;s institution." in client.get(MY).content.decode()
+    client.force_login(roles.member)
+    html = client.get(project_url(roles)).content.decode()
+    assert "The scientist studied at UNAM, the project&#x27;s institution." in html
+
+
+def test_reasons_are_rendered_in_the_users_language(client, roles, match):
+    match.reasons = [{"code": "different_fields", "params": {}}]
+    match.save()
+    client.force_login(roles.scientist)
+    english = client.get(MY, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The fields are different." in english
+    assert '<html lang="en"' in english
+    spanish = client.get(MY, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es"' in spanish
+    with translation.override("es"):
+        (expected,) = render_reasons(match.reasons)
+    assert escape(expected) in spanish

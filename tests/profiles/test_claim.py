@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from profiles.models import ScientistProfile
-from tests.factories import PASSWORD, ScientistProfileFactory
+from tests.factories import PASSWORD, ScientistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,22 @@ def test_no_matching_email_means_a_new_profile_is_created_later(client, imported
     imported.refresh_from_db()
     assert imported.user is None
     assert client.get(reverse("profiles:my_profile")).context["creating"]
+
+
+def test_profile_imported_after_verification_is_claimed_on_the_profile_page(client):
+    user = UserFactory(email="late@example.org")
+    client.force_login(user)
+    imported = ScientistProfileFactory(user=None, email="LATE@example.org")
+    response = client.get(reverse("profiles:my_profile"))
+    assert response.context["profile"] == imported
+    imported.refresh_from_db()
+    assert imported.user == user
+
+
+def test_unverified_email_does_not_claim_on_the_profile_page(client):
+    user = UserFactory(email="late@example.org", verified=False)
+    client.force_login(user)
+    imported = ScientistProfileFactory(user=None, email="late@example.org")
+    assert client.get(reverse("profiles:my_profile")).context["creating"]
+    imported.refresh_from_db()
+    assert imported.user is None

@@ -15,6 +15,7 @@
       data: { labels: spec.labels, datasets: spec.datasets },
       options: {
         responsive: true,
+        aspectRatio: Number(canvas.dataset.aspect || 2),
         animation: false,
         plugins: { legend: { display: spec.datasets.length > 1 } },
         scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
