@@ -58,7 +58,12 @@ def agreement_list(request):
     return render(
         request,
         "agreements/list.html",
-        {"page": page, "stage": stage, "stages": Stage.choices, "today": timezone.localdate()},
+        {
+            "page": page,
+            "stage": stage,
+            "stages": Stage.choices,
+            "ready": services.introductions_ready(request.user)[:20],
+        },
     )
 
 
