@@ -8,7 +8,7 @@ code in Python: one query each, portable to SQLite and PostgreSQL.
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,12 +189,18 @@ def _per_month(qs, series: dict[str, tuple[str, bool]], months) -> dict:
 def trends(filters: dict, qs, today: datetime.date) -> list[dict]:
     months = _months(today, TREND_MONTHS)
     intros = _per_month(
-        Introduction.objects.filter(pair_q(filters)),
+        Introduction.objects.filter(pair_q(filters), created_at__gte=_local_midnight(months[0])),
         {"introductions": ("created_at", True)},
         months,
     )
+    since = months[0]
+    recent = (
+        Q(created_at__gte=_local_midnight(since))
+        | Q(signed_on__gte=since)
+        | Q(completed_on__gte=since)
+    )
     agreements = _per_month(
-        qs,
+        qs.filter(recent),
         {
             "proposed": ("created_at", True),
             "signed": ("signed_on", False),
@@ -216,15 +222,17 @@ def trends(filters: dict, qs, today: datetime.date) -> list[dict]:
 
 
 def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
-    """Stalled and overdue agreements, oldest activity first, with who to call."""
-    overdue_milestone = Milestone.objects.filter(
-        agreement=OuterRef("pk"), done=False, due_on__lt=today
-    )
+    """Stalled and overdue agreements, oldest activity first, with who to call.
+
+    Overdue milestones are found with one uncorrelated IN (subquery) that the
+    database evaluates once (partial index milestone_open_due), not per row.
+    """
+    overdue_ids = Milestone.objects.filter(done=False, due_on__lt=today).values("agreement_id")
     open_working = [Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE]
     needs = qs.filter(
         Q(stage=Stage.STALLED)
         | Q(stage__in=open_working, next_follow_up_on__lt=today)
-        | Q(Exists(overdue_milestone), stage__in=open_working)
+        | Q(stage__in=open_working, pk__in=overdue_ids)
     )
     total = needs.count()
     members = Prefetch(
@@ -233,12 +241,17 @@ def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
         to_attr="approved_members",
     )
     rows = list(
-        needs.annotate(has_overdue=Exists(overdue_milestone))
-        .select_related("scientist", "project__institution", "coordinator")
+        needs.select_related("scientist", "project__institution", "coordinator")
         .prefetch_related(members)
         .order_by("last_activity_on", "pk")[:ATTENTION_LIMIT]
     )
+    with_overdue = set(
+        Milestone.objects.filter(
+            agreement_id__in=[a.pk for a in rows], done=False, due_on__lt=today
+        ).values_list("agreement_id", flat=True)
+    )
     for a in rows:
+        a.has_overdue = a.pk in with_overdue
         a.days_since_activity = (today - a.last_activity_on).days
         a.follow_up_overdue = bool(a.next_follow_up_on and a.next_follow_up_on < today)
     return rows, total
@@ -337,6 +350,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
     charts = {
         "funnel": {
             "type": "bar",
+            "log": True,
             "labels": [str(r["label"]) for r in funnel_rows],
             "datasets": [{"label": str(_("Count")), "data": [r["count"] for r in funnel_rows]}],
         },

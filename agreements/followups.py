@@ -170,7 +170,7 @@ def run_followups(today: datetime.date) -> dict:
     # 1. Stall what has slept for stall_days.
     cutoff = today - datetime.timedelta(days=stall_days)
     candidates = Agreement.objects.filter(
-        stage__in=services._OPEN_WORKING, last_activity_on__lte=cutoff
+        stage__in=services.WORKING_STAGES, last_activity_on__lte=cutoff
     ).values_list("pk", flat=True)
     newly = [
         pk

@@ -142,6 +142,10 @@ class Milestone(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
+        indexes = [
+            # Milestones not done, by due date: the follow-up job and the dashboard.
+            models.Index(fields=["due_on"], condition=Q(done=False), name="milestone_open_due"),
+        ]
 
     def __str__(self):
         return self.title

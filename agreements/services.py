@@ -47,7 +47,7 @@ class Transition:
     via_form: bool = False
 
 
-_OPEN_WORKING = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE)
+WORKING_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE)
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
@@ -84,7 +84,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "stall",
             gettext_lazy("Mark stalled"),
-            _OPEN_WORKING,
+            WORKING_STAGES,
             Stage.STALLED,
             PARTY_OR_COORDINATOR,
             needs_reason=True,
@@ -95,7 +95,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "cancel",
             gettext_lazy("Cancel"),
-            (*_OPEN_WORKING, Stage.STALLED),
+            (*WORKING_STAGES, Stage.STALLED),
             Stage.CANCELLED,
             PARTY_OR_COORDINATOR,
             needs_reason=True,
@@ -174,21 +174,6 @@ def agreement_sides(user, agreement: Agreement) -> set[str]:
 
 def can_change(user, agreement: Agreement) -> bool:
     return bool(agreement_sides(user, agreement)) or user.is_coordinator
-
-
-def party_users(agreement: Agreement) -> list[User]:
-    """Everyone a reminder about this agreement goes to (not coordinators)."""
-    users = []
-    if agreement.scientist.user_id and agreement.scientist.user.is_active:
-        users.append(agreement.scientist.user)
-    members = User.objects.filter(
-        is_active=True,
-        memberships__in=Membership.objects.approved().filter(
-            institution_id=agreement.project.institution_id
-        ),
-    ).distinct()
-    users += [u for u in members if u not in users]
-    return users
 
 
 def _other(side: str) -> str:
@@ -556,7 +541,7 @@ def mark_stalled_by_system(*, agreement_id: int, today: datetime.date, stall_day
     with transaction.atomic():
         agreement = (
             Agreement.objects.select_for_update()
-            .filter(pk=agreement_id, stage__in=_OPEN_WORKING, last_activity_on__lte=cutoff)
+            .filter(pk=agreement_id, stage__in=WORKING_STAGES, last_activity_on__lte=cutoff)
             .first()
         )
         if agreement is None:

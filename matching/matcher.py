@@ -35,6 +35,7 @@ from django.utils import timezone
 from profiles.models import Institution, Project, ScientistProfile
 
 from .models import Match, MatchRun
+from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
     Features,
     FittedModel,
@@ -204,37 +205,41 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
     k = top_k()
     precs, P = open_projects(model)
     srecs = scientist_records(scientist_ids)
-    if not srecs or not precs:
-        return 0
-    S = scientist_features(model, srecs)
-    block = score_block(S, P)
-    total = block["total"]
-    keep: set[tuple[int, int]] = set()
-    for i in range(len(srecs)):
-        for j in top_indices(total[i], P.ids, k):
-            keep.add((i, int(j)))
-    # per project: the chunk's top k that beat the best known lower bound
-    known = cache.get(_kth_key(run_id)) if run_id else None
-    bound = dict(known) if known else {}
-    new_bound = {}
-    for j in range(len(precs)):
-        col = total[:, j]
-        best = top_indices(col, S.ids, k)
-        floor = bound.get(int(P.ids[j]), 0.0)
-        for i in best:
-            if col[i] >= floor:
-                keep.add((int(i), j))
-        if len(best) == k:
-            new_bound[int(P.ids[j])] = float(col[best[-1]])
-    if run_id:
-        merged = dict(cache.get(_kth_key(run_id)) or {})
-        for pid, v in new_bound.items():
-            if v > merged.get(pid, 0.0):
-                merged[pid] = v
-        cache.set(_kth_key(run_id), merged, timeout=24 * 3600)
-    rows = [_match_row(model, srecs[i], precs[j], block, i, j) for i, j in sorted(keep)]
-    _upsert(rows)
-    pairs = len(srecs) * len(precs)
+    pairs = 0
+    if srecs and precs:
+        S = scientist_features(model, srecs)
+        cols = candidate_columns(S, P)
+        Pc = P if len(cols) == len(P) else P.take(cols)
+        crecs = [precs[c] for c in cols]
+        block = score_block(S, Pc) if len(cols) else None
+        keep: set[tuple[int, int]] = set()
+        if block is not None:
+            total = block["total"]
+            pairs = total.size
+            best_of_scientist, _ = _sorted_top(total, Pc.ids, k)
+            for i, row in enumerate(best_of_scientist):
+                keep.update((i, int(j)) for j in row if j >= 0)
+            # per project: the chunk's top k that beat the best known lower bound
+            best_of_project, values = _sorted_top(np.ascontiguousarray(total.T), S.ids, k)
+            bound = dict(cache.get(_kth_key(run_id)) or {}) if run_id else {}
+            new_bound = {}
+            for j, row in enumerate(best_of_project):
+                pid = int(Pc.ids[j])
+                floor = bound.get(pid, 0.0)
+                keep.update(
+                    (int(i), j)
+                    for i, v in zip(row, values[j], strict=True)
+                    if i >= 0 and v >= floor
+                )
+                if row[-1] >= 0:
+                    new_bound[pid] = float(values[j][-1])
+            if run_id:
+                merged = dict(cache.get(_kth_key(run_id)) or {})
+                for pid, v in new_bound.items():
+                    if v > merged.get(pid, 0.0):
+                        merged[pid] = v
+                cache.set(_kth_key(run_id), merged, timeout=24 * 3600)
+            _upsert([_match_row(model, srecs[i], crecs[j], block, i, j) for i, j in sorted(keep)])
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_scored=F("pairs_scored") + pairs

@@ -388,7 +388,10 @@ def _lookup(qs, query: str, ref_field: str, name_field: str, picked_id: str):
             return found, []
     if not query:
         return None, []
-    exact = qs.filter(**{f"{ref_field}__iexact": query}).first()
+    exact = (
+        qs.filter(**{ref_field: query}).first()  # the unique index
+        or qs.filter(**{f"{ref_field}__iexact": query}).first()
+    )
     if exact is not None:
         return exact, []
     candidates = list(qs.filter(**{f"{name_field}__icontains": query}).order_by(name_field)[:20])

@@ -10,6 +10,8 @@ import numpy as np
 
 from .engine import Features, score_block
 
+SUB_BLOCK_PAIRS = 1048576
+
 
 def candidate_columns(S: Features, P: Features) -> np.ndarray:
     """Projects that can match at least one scientist of the chunk: open, and

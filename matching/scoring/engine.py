@@ -28,10 +28,11 @@ How a pair is scored (every component in [0, 1]):
   is taken to speak Spanish), else 0 and the pair is excluded.
 
 The total is the weighted mean of field, goals, timeline and network with
-``settings.MATCH_WEIGHTS``, scaled by ``0.5 + 0.5 × timeline`` (so a pair
-whose timeline cannot work keeps at most half of its score, however good the
-field fit), and by the language component. A project that is not open
-scores 0.
+``settings.MATCH_WEIGHTS``, scaled by ``0.5 + 0.5 × timeline`` and by
+``0.5 + 0.5 × field`` (field and timeline are necessary conditions: a pair
+whose timeline cannot work, or with no topical fit, keeps at most half of
+its score however good the rest), and by the language component. A project
+that is not open scores 0.
 
 Keyword similarity: every distinct normalised keyword (accent-, case- and
 punctuation-folded, Spanish/English stemmed, words sorted) is matched once
@@ -74,6 +75,7 @@ NEUTRAL_TIMELINE_PART = 0.6
 DEFAULT_FIRST_RESULTS = 6.0
 ALMA_SHARE, STATE_SHARE = 0.7, 0.3
 TIMELINE_GATE = 0.5
+FIELD_GATE = 0.5
 DEFAULT_LANGUAGE = "es"
 DAYS_PER_MONTH = 30.4375
 _EPOCH = datetime.date(2000, 1, 1)
@@ -564,9 +566,15 @@ def _prod(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
     width = max(a.shape[1], b.shape[1])
     if a.shape[1] != width:
         a = sparse.csr_matrix((a.data, a.indices, a.indptr), shape=(a.shape[0], width))
-    if b.shape[1] != width:
-        b = sparse.csr_matrix((b.data, b.indices, b.indptr), shape=(b.shape[0], width))
-    return (a @ b.T).toarray().astype(np.float32, copy=False)
+    bt = getattr(b, "_matcher_transposed", None)
+    if bt is None or bt.shape[0] != width:
+        if b.shape[1] != width:
+            b_wide = sparse.csr_matrix((b.data, b.indices, b.indptr), shape=(b.shape[0], width))
+        else:
+            b_wide = b
+        bt = b_wide.T.tocsr()
+        b._matcher_transposed = bt  # the project side is reused by every chunk
+    return (a @ bt).toarray().astype(np.float32, copy=False)
 
 
 def _outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -673,6 +681,8 @@ def score_block(
     f32 = np.float32
 
     language = _by_signature(_language_table, S, P, "language")
+    if language.all():
+        language = None  # everyone shares a language: nothing to filter
 
     # field
     areas = _by_signature(_areas_table, S, P, "fields")
@@ -736,7 +746,14 @@ def score_block(
     gate = timeline * f32(1.0 - TIMELINE_GATE)
     gate += f32(TIMELINE_GATE)
     total *= gate
-    total *= language
+    if FIELD_GATE < 1.0:
+        gate = field * f32(1.0 - FIELD_GATE)
+        gate += f32(FIELD_GATE)
+        total *= gate
+    if language is not None:
+        total *= language
+    else:
+        language = np.ones_like(total) if components else None
     np.clip(total, f32(0.0), f32(1.0), out=total)
     out = {"total": total}
     if components:

@@ -123,6 +123,7 @@ class NaiveScorer:
             + w["network"] * network
         )
         total *= engine.TIMELINE_GATE + (1 - engine.TIMELINE_GATE) * timeline
+        total *= engine.FIELD_GATE + (1 - engine.FIELD_GATE) * field
         total = min(1.0, max(0.0, total * language))
         return {
             "total": total,

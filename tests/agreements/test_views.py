@@ -439,3 +439,34 @@ def test_propose_redirects_to_the_open_agreement(client, roles, proposed, introd
     login(client, roles.member)
     response = client.get(reverse("agreements:propose", args=[introduction.pk]))
     assert response["Location"] == reverse("agreements:detail", args=[proposed.pk])
+
+
+def test_coordinator_assigns_the_agreement_to_themselves(client, roles, active):
+    login(client, roles.coordinator)
+    page = client.get(reverse("agreements:detail", args=[active.pk]))
+    assert f'name="coordinator" value="{roles.coordinator.pk}"' in page.text
+    client.post(
+        reverse("agreements:assign", args=[active.pk]), {"coordinator": roles.coordinator.pk}
+    )
+    active.refresh_from_db()
+    assert active.coordinator == roles.coordinator
+
+
+def test_coordinator_cannot_revise_for_a_side(client, roles):
+    agreement = make_agreement(roles, Stage.NEGOTIATING)
+    login(client, roles.coordinator)
+    response = client.get(reverse("agreements:revise", args=[agreement.pk]), follow=True)
+    assert "other side" in response.text
+    client.post(reverse("agreements:revise", args=[agreement.pk]), _proposal())
+    agreement.refresh_from_db()
+    assert agreement.stage == Stage.NEGOTIATING
+
+
+def test_coordinator_adds_and_ticks_milestones(client, roles, active):
+    login(client, roles.coordinator)
+    client.post(reverse("agreements:milestone_add", args=[active.pk]), {"title": "Informe"})
+    milestone = active.milestones.get(title="Primer borrador")
+    client.post(reverse("agreements:milestone_done", args=[active.pk, milestone.pk]))
+    milestone.refresh_from_db()
+    assert milestone.done
+    assert active.milestones.count() == 2

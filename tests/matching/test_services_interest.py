@@ -225,3 +225,43 @@ def test_introduction_without_a_stored_match_snapshots_the_score_now(roles):
     assert 0 < intro.score <= 1
     assert set(intro.components) >= {"field", "goals", "timeline", "network"}
     assert intro.reasons  # explained, like any suggestion
+
+
+@pytest.mark.django_db(transaction=True)
+def test_both_sides_deciding_at_the_same_moment_make_exactly_one_introduction():
+    """Two requests at once (PostgreSQL): serialised on the project row, never zero or two."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    roles = factories.RoleSet.build()
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def decide(user, side):
+        try:
+            barrier.wait(timeout=10)
+            services.express_interest(
+                user=user,
+                scientist=roles.profile,
+                project=roles.project,
+                side=side,
+                decision=INTERESTED,
+            )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(roles.scientist, SCIENTIST)),
+        threading.Thread(target=decide, args=(roles.member, INSTITUTION)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert Introduction.objects.filter(scientist=roles.profile, project=roles.project).count() == 1

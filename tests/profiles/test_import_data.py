@@ -223,9 +223,9 @@ def test_invalid_records_import_nothing_and_every_error_is_printed(db):
         "scientists[1] ref=sci-bad email: is not a valid email address: 'luis@'",
         "scientists[1] ref=sci-bad country: unknown ISO 3166-1 alpha-2 country code 'USA'",
         'scientists[1] ref=sci-bad fields: unknown field code(s) "biology"',
+        "scientists[1] ref=sci-bad hours_per_month: must not be negative, got -5",
         "scientists[1] ref=sci-bad available_from: must be an ISO 8601 date (YYYY-MM-DD), "
         "got '15/01/2027'",
-        "scientists[1] ref=sci-bad hours_per_month: must not be negative, got -5",
         "scientists[2] ref=? colour: unknown key",
         "scientists[2] ref=? ref: is required",
         "scientists[3] ref=sci-ok ref: duplicate ref (also scientists[0])",
@@ -477,3 +477,49 @@ def test_small_import_queues_rescoring_of_what_changed(db, monkeypatch):
     queued.clear()
     call_command("import_data", str(VALID), stdout=io.StringIO(), stderr=io.StringIO())
     assert queued == []
+
+
+def test_large_import_queues_one_full_rematch(db, tmp_path, monkeypatch):
+    from matching import tasks
+    from matching.models import MatchRun
+
+    started = []
+    monkeypatch.setattr(tasks.start_full_rematch_task, "delay", started.append)
+    monkeypatch.setattr(tasks.rescore_scientist_task, "delay", lambda pk: pytest.fail("per row"))
+    scientists = [{"ref": f"sci-{i}", "name": f"Persona {i}"} for i in range(60)]
+    out = io.StringIO()
+
+    call_command("import_data", str(write(tmp_path, {"scientists": scientists})), stdout=out)
+
+    run = MatchRun.objects.get()
+    assert started == [run.pk]
+    assert f"full rematch started (run {run.pk})" in out.getvalue()
+
+
+def test_exported_agreements_import_back_unchanged(db, tmp_path):
+    coordinator = factories.CoordinatorFactory(email="coord@example.org")
+    run(VALID)
+    Agreement.objects.filter(ref="agr-001").update(coordinator=coordinator)
+    out = io.StringIO()
+    call_command("export_agreements", "--format", "json", stdout=out)
+
+    code, summary, err = run(write(tmp_path, json.loads(out.getvalue())))
+
+    assert (code, err) == (0, "")
+    assert counts(summary)["agreements"] == (0, 0, 1)
+    assert Agreement.objects.get(ref="agr-001").coordinator == coordinator
+
+
+def test_agreement_coordinator_must_be_a_coordinator(db, tmp_path):
+    factories.UserFactory(email="not-a-coordinator@example.org")
+    run(VALID)
+    payload = json.loads(VALID.read_text(encoding="utf-8"))
+    payload["agreements"][0]["coordinator"] = "not-a-coordinator@example.org"
+
+    code, _, err = run(write(tmp_path, payload))
+
+    assert code == 1
+    assert err.splitlines() == [
+        "agreements[0] ref=agr-001 coordinator: no coordinator with the email "
+        "'not-a-coordinator@example.org'"
+    ]

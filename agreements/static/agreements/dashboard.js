@@ -18,7 +18,11 @@
         aspectRatio: Number(canvas.dataset.aspect || 2),
         animation: false,
         plugins: { legend: { display: spec.datasets.length > 1 } },
-        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: {
+          y: spec.log
+            ? { type: "logarithmic" }
+            : { beginAtZero: true, ticks: { precision: 0 } },
+        },
       },
     });
   });
