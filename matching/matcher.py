@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import pickle
 import threading
+import uuid
 import zlib
 from collections import defaultdict
 
@@ -49,6 +50,7 @@ from .scoring.records import ProjectRecord, ScientistRecord
 log = logging.getLogger(__name__)
 
 MODEL_KEY = "matching:model:v1"
+MODEL_TOKEN_KEY = "matching:model:v1:token"
 _lock = threading.RLock()
 _state: dict = {}
 
@@ -83,7 +85,9 @@ def fit_model() -> FittedModel:
         for p in Project.objects.select_related("institution").order_by("id")
     ]
     model, _matrix = FittedModel.fit(scientists, projects)
+    model.token = uuid.uuid4().hex
     cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
+    cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
     with _lock:
         _state.clear()
         _state["model"] = model
@@ -91,12 +95,15 @@ def fit_model() -> FittedModel:
 
 
 def current_model() -> FittedModel:
-    """The fitted model of this process; loaded from the cache, or fitted."""
+    """The fitted model: this process's copy while it is the current one,
+    else the one in the shared cache (refitted nightly), else a new fit."""
     with _lock:
         model = _state.get("model")
-        if model is not None:
+        token = cache.get(MODEL_TOKEN_KEY)
+        if model is not None and (token is None or token == getattr(model, "token", None)):
             return model
         blob = cache.get(MODEL_KEY)
+        model = None
         if blob is not None:
             try:
                 model = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own cache
@@ -113,7 +120,7 @@ def forget_model() -> None:
     """Drop the model and cached features (tests; after a refit elsewhere)."""
     with _lock:
         _state.clear()
-    cache.delete(MODEL_KEY)
+    cache.delete_many([MODEL_KEY, MODEL_TOKEN_KEY])
 
 
 def _projects_fingerprint():

@@ -1269,6 +1269,24 @@ NEEDS = {
 }
 
 
+NEED_PHRASES = [
+    "asesoría metodológica y revisión de protocolos",
+    "formar a nuestro equipo en análisis de datos",
+    "codirigir tesis de maestría y doctorado",
+    "escribir juntos una propuesta de financiamiento",
+    "un acompañamiento de pocas horas al mes, pero constante",
+    "vincularnos con grupos internacionales",
+]
+
+
+def _meses(n: int) -> str:
+    return "1 mes" if n == 1 else f"{n} meses"
+
+
+def _months(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
+
+
 def fold(text: str) -> str:
     """Lower case without accents, as people often type an email address."""
     text = unicodedata.normalize("NFKD", text)
@@ -1584,16 +1602,29 @@ def _project(rng: random.Random, i: int, today: datetime.date) -> dict:
     duration = rng.randint(*duration_range)
     first_results = min(duration, rng.randint(*results_range))
     need_es, need_en = NEEDS.get(collaboration_type, NEEDS["academic_project"])
+    extra_es = ", ".join(s for s, _ in extra)
     if english:
-        description = (
-            f"{inst_name} invites Mexican scientists abroad to join a project on {en} in "
-            f"{place}. First results are expected after {first_results} months. {need_en}"
+        description = rng.choice(
+            [
+                f"{inst_name} invites Mexican scientists abroad to join a project on {en} in "
+                f"{place}. First results are expected after {_months(first_results)}. {need_en}",
+                f"We are looking for collaborators with experience in {en} and "
+                f"{', '.join(e for _, e in extra) or en}. The project lasts {_months(duration)}; "
+                f"first results after {_months(first_results)}. {need_en}",
+            ]
         )
     else:
-        description = (
-            f"{inst_name} busca colaborar con científicas y científicos mexicanos en el "
-            f"extranjero en un proyecto sobre {es} en {place}. Esperamos primeros resultados "
-            f"a los {first_results} meses. {need_es}"
+        description = rng.choice(
+            [
+                f"{inst_name} busca colaborar con científicas y científicos mexicanos en el "
+                f"extranjero en un proyecto sobre {es} en {place}. Esperamos primeros "
+                f"resultados en {_meses(first_results)}. {need_es}",
+                f"Buscamos personas con experiencia en {es} y {extra_es or es} que quieran "
+                f"apoyar a {place}. Duración: {_meses(duration)}; primeros resultados en "
+                f"{_meses(first_results)}. {need_es}",
+                f"Proyecto de {inst_name} sobre {es}. Nos interesa {rng.choice(NEED_PHRASES)}. "
+                f"Primeros resultados esperados en {_meses(first_results)}. {need_es}",
+            ]
         )
     status = rng.choices(["open", "draft", "closed"], weights=[80, 10, 10])[0]
     fields = [discipline] if rng.random() < 0.7 else [discipline, rng.choice(disciplines)]

@@ -52,16 +52,16 @@ STAGE_PLAN = (
     + [Stage.STALLED] * 5
     + [Stage.CANCELLED] * 2
 )
-MILESTONE_TITLES = [
+MILESTONE_TITLES = [  # in the order they happen
     "Reunión de arranque",
-    "Plan de trabajo acordado",
-    "Taller con la comunidad",
-    "Primer borrador del artículo",
-    "Informe de resultados preliminares",
-    "Envío de propuesta de financiamiento conjunto",
-    "Estancia de estudiante",
     "Kick-off call",
+    "Plan de trabajo acordado",
     "Data sharing agreement signed",
+    "Taller con la comunidad",
+    "Estancia de estudiante",
+    "Informe de resultados preliminares",
+    "Primer borrador del artículo",
+    "Envío de propuesta de financiamiento conjunto",
     "Informe final",
 ]
 DECLINE_REASONS = [
@@ -453,7 +453,7 @@ def _plan(rng, index, stage, scientist, project, intro_day, today) -> dict:
     )
     # Milestones from the start: past ones done (one overdue in some active ones).
     start = plan.get("started") or proposed + days(30)
-    titles = rng.sample(MILESTONE_TITLES, k=rng.randint(2, 4))
+    titles = sorted(rng.sample(MILESTONE_TITLES, k=rng.randint(2, 4)), key=MILESTONE_TITLES.index)
     milestones = []
     for k, title in enumerate(titles):
         due = start + days(20 + k * rng.randint(35, 70))

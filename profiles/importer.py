@@ -8,7 +8,17 @@ whose stored values already equal the file's is not saved again (no
 
 On update only the keys present in the record are applied; a key left out
 keeps its stored value (a claimed profile edited by its owner keeps what the
-file does not mention). On create a missing key takes its default.
+file does not mention). On create a missing key takes its default: empty
+text and lists, null numbers and dates, languages ["es"], position and kind
+"other", collaboration type "academic_project", funding "none", seats 1,
+project status "open"; an agreement's stage "active", its last activity its
+start date (or today). Imported institutions are approved; imported
+scientists have no user until someone signs up with their email.
+
+Agreements also accept what export_agreements prints (signed_on, completed_on,
+hours_per_month, coordinator as a coordinator's email, goals_text,
+close_reason; days_since_activity is ignored), so an export imports back
+unchanged. Milestones are matched by title within their agreement.
 
 Messages are plain English: the command's output is a machine-read interface.
 """
@@ -150,6 +160,8 @@ def _string(max_length: int, *, required: bool = False) -> Callable[[Any], str]:
         if not isinstance(value, str):
             raise Invalid(f"must be a string, got {_json_type(value)}")
         value = value.strip()
+        if "\x00" in value:
+            raise Invalid("must not contain NUL characters")
         if required and not value:
             raise Invalid("must not be empty")
         if len(value) > max_length:
@@ -164,6 +176,8 @@ def _text(value):
         return ""
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {_json_type(value)}")
+    if "\x00" in value:
+        raise Invalid("must not contain NUL characters")
     return value.strip()
 
 
@@ -173,6 +187,8 @@ def _ref(value):
     if not isinstance(value, str):
         raise Invalid(f"must be a string, got {_json_type(value)}")
     value = value.strip()
+    if "\x00" in value:
+        raise Invalid("must not contain NUL characters")
     if not value:
         raise Invalid("is required")
     if len(value) > 100:
@@ -241,6 +257,8 @@ def _string_list(max_length: int = 200):
             if not isinstance(item, str):
                 raise Invalid(f"item {i} must be a string, got {_json_type(item)}")
             item = item.strip()
+            if "\x00" in item:
+                raise Invalid(f"item {i} must not contain NUL characters")
             if not item:
                 raise Invalid(f"item {i} must not be empty")
             if len(item) > max_length:
@@ -250,13 +268,6 @@ def _string_list(max_length: int = 200):
         return result
 
     return parse
-
-
-def _in(table: Callable[[], dict]) -> Callable[[str], str | None]:
-    def valid(code: str) -> str | None:
-        return code if code in table() else None
-
-    return valid
 
 
 def _member(values: Iterable[str]) -> Callable[[str], str | None]:
@@ -528,18 +539,25 @@ class Record:
 _UNKNOWN = object()
 
 
+def _token(text: str, breaking: str = "") -> str:
+    """As is, or quoted when it would break the one-line, space-separated error format."""
+    if text and not any(c.isspace() or c in breaking for c in text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
 @dataclass
 class _Validator:
     errors: list[str] = field(default_factory=list)
 
     def error(self, section: str, index: int, ref: Any, key: str, message: str) -> None:
         if isinstance(ref, str) and ref.strip():
-            shown = ref.strip()
+            shown = _token(ref.strip())
         elif ref is None:
             shown = "?"
         else:
             shown = json.dumps(ref, ensure_ascii=False)
-        self.errors.append(f"{section}[{index}] ref={shown} {key}: {message}")
+        self.errors.append(f"{section}[{index}] ref={shown} {_token(key, ':')}: {message}")
 
     def parse_section(self, section: str, items: list) -> list[Record]:
         schema = SCHEMAS[section]

@@ -97,7 +97,7 @@ def evaluate(scores: np.ndarray, scientists, projects, grades, k_ndcg=10, k_prec
         ndcgs, precs = [], []
         for i, owner in enumerate(owners):
 
-            def grade(other, owner=owner):
+            def grade(other, owner=owner, side=side):
                 pair = (owner.ref, other.ref) if side == "scientist" else (other.ref, owner.ref)
                 return grades.get(pair, 0)
 

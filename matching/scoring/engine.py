@@ -105,6 +105,7 @@ class FittedModel:
 
     def __init__(self):
         self.version = ""
+        self.token = ""  # set when stored: which fit this is
         self.kw_index = Index()
         self.kw_vocab: list[str] = []
         self.kw_idf: dict[str, float] = {}

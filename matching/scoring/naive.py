@@ -19,6 +19,19 @@ class NaiveScorer:
         self._kw: dict[tuple[str, int], dict] = {}
         self._text: dict[tuple[str, int], dict] = {}
 
+    def warm(self, side: str, recs, features) -> None:
+        """Take per-entity vectors from already built features (preprocessing, not pairs)."""
+        kw, text = features.kw, features.text
+        for i, rec in enumerate(recs):
+            a, b = kw.indptr[i], kw.indptr[i + 1]
+            self._kw[(side, rec.id)] = dict(
+                zip(kw.indices[a:b].tolist(), kw.data[a:b].tolist(), strict=True)
+            )
+            a, b = text.indptr[i], text.indptr[i + 1]
+            self._text[(side, rec.id)] = dict(
+                zip(text.indices[a:b].tolist(), text.data[a:b].tolist(), strict=True)
+            )
+
     def _vectors(self, side: str, rec) -> tuple[dict, dict]:
         key = (side, rec.id)
         if key not in self._kw:

@@ -28,14 +28,19 @@ def world(db):
     other = factories.InstitutionFactory(ref="inst-x", name="Secretaría de Salud", state="MX-OAX")
     p1 = factories.ProjectFactory(ref="proj-gen", institution=unam, keywords=["genómica"])
     p2 = factories.ProjectFactory(
-        ref="proj-epi", institution=other, title="Epidemiología del dengue",
-        description="Vigilancia epidemiológica.", fields=["public_health"],
+        ref="proj-epi",
+        institution=other,
+        title="Epidemiología del dengue",
+        description="Vigilancia epidemiológica.",
+        fields=["public_health"],
         keywords=["epidemiología"],
     )
     closed = factories.ProjectFactory(ref="proj-closed", status=vocab.ProjectStatus.CLOSED)
     s1 = factories.ScientistProfileFactory(ref="sci-ana", keywords=["genomics"])
     s2 = factories.ScientistProfileFactory(
-        ref="sci-eva", keywords=["epidemiology"], fields=["public_health"],
+        ref="sci-eva",
+        keywords=["epidemiology"],
+        fields=["public_health"],
         summary="Dengue epidemiology.",
     )
     s3 = factories.ScientistProfileFactory(ref="sci-fr", languages=["fr"])
@@ -86,7 +91,9 @@ def test_export_json_has_the_contract_shape_best_first(world):
     first = data["matches"][0]
     assert set(first) == {"scientist", "project", "score", "components", "reasons"}
     assert {"field", "goals", "timeline", "network", "language"} <= set(first["components"])
-    assert all(0 <= v <= 1 for m in data["matches"] for v in [m["score"], *m["components"].values()])
+    assert all(
+        0 <= v <= 1 for m in data["matches"] for v in [m["score"], *m["components"].values()]
+    )
     assert all(isinstance(r, str) for r in first["reasons"])
     assert len(data["matches"]) == Match.objects.count()
 
@@ -98,7 +105,9 @@ def test_export_for_one_scientist_with_top(world):
     assert len(data) == 1
     assert data[0]["scientist"] == "sci-ana"
     assert data[0]["project"] == "proj-gen"
-    assert "The scientist's keyword 'genomics' matches the project's 'genómica'." in data[0]["reasons"]
+    assert (
+        "The scientist's keyword 'genomics' matches the project's 'genómica'." in data[0]["reasons"]
+    )
 
 
 def test_export_csv_columns(world):
@@ -125,7 +134,9 @@ def test_score_pairs_explains_stored_and_unstored_pairs(world, tmp_path):
     out, _ = run("score_pairs", str(path))
     data = json.loads(out)["matches"]
     assert [(m["scientist"], m["project"]) for m in data] == [
-        ("sci-ana", "proj-gen"), ("sci-fr", "proj-gen"), ("sci-ana", "proj-closed"),
+        ("sci-ana", "proj-gen"),
+        ("sci-fr", "proj-gen"),
+        ("sci-ana", "proj-closed"),
     ]
     assert data[0]["score"] > 0.5
     assert data[1]["score"] == 0 and data[1]["reasons"][0].startswith("No common language")
@@ -164,12 +175,30 @@ def test_score_pairs_missing_file_is_an_error(db):
 
 
 def test_bench_matcher_prints_the_figures_as_the_last_line():
-    out, _ = run("bench_matcher", "--scientists", "300", "--projects", "60",
-                 "--naive-seconds", "0.2", "--chunk-size", "100")
+    out, _ = run(
+        "bench_matcher",
+        "--scientists",
+        "300",
+        "--projects",
+        "60",
+        "--naive-seconds",
+        "0.2",
+        "--chunk-size",
+        "100",
+    )
     figures = json.loads(out.strip().splitlines()[-1])
-    for key in ("scientists", "projects", "pairs_scored", "seconds", "pairs_per_second",
-                "peak_rss_mb", "one_scientist_ms", "one_project_ms", "speedup_vs_naive",
-                "fraction_of_cdist_limit"):
+    for key in (
+        "scientists",
+        "projects",
+        "pairs_scored",
+        "seconds",
+        "pairs_per_second",
+        "peak_rss_mb",
+        "one_scientist_ms",
+        "one_project_ms",
+        "speedup_vs_naive",
+        "fraction_of_cdist_limit",
+    ):
         assert key in figures
     assert figures["scientists"] == 300 and figures["projects"] == 60
     assert 0 < figures["pairs_scored"] <= 300 * 60
@@ -180,6 +209,8 @@ def test_evaluate_matcher_beats_the_keyword_baseline():
     out, _ = run("evaluate_matcher")
     results = json.loads(out.strip().splitlines()[-1])
     for side in ("scientist", "project"):
-        assert (results["matcher"][side]["ndcg@10"]
-                > results["keyword_overlap_baseline"][side]["ndcg@10"])
+        assert (
+            results["matcher"][side]["ndcg@10"]
+            > results["keyword_overlap_baseline"][side]["ndcg@10"]
+        )
     assert "NDCG@10" in out and "P@5" in out

@@ -205,3 +205,40 @@ def test_full_rematch_through_the_tasks_gives_the_same_rows(db):
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DONE
     assert _stored() == _expected()
+
+
+def test_score_pair_scores_stored_models_as_the_matcher_does(db):
+    from matching.scoring import score_pair
+
+    _random_world(random.Random(9))
+    matcher.run_full_rematch()
+    stored = Match.objects.select_related("scientist", "project__institution").first()
+    result = score_pair(stored.scientist, stored.project)
+    assert result.score == pytest.approx(stored.score, abs=1e-6)
+    assert result.components == stored.components
+    assert result.reasons == stored.reasons
+    assert set(result.components) == {"field", "goals", "timeline", "network", "language"}
+
+
+def test_the_nightly_task_runs_a_full_rematch(db):
+    from matching import tasks
+
+    _random_world(random.Random(10))
+    tasks.nightly_full_rematch.delay()
+    run = MatchRun.objects.get()
+    assert run.status == MatchRun.Status.DONE
+    assert _stored() == _expected()
+
+
+def test_the_nightly_rematch_is_in_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["matching-nightly-full-rematch"]
+    assert entry["task"] == "matching.tasks.nightly_full_rematch"
+
+
+def test_a_refit_elsewhere_replaces_this_process_model(db):
+    _random_world(random.Random(11))
+    first = matcher.current_model()
+    assert matcher.current_model() is first
+    matcher.fit_model()  # e.g. the nightly job in another worker
+    matcher._state.clear()
+    assert matcher.current_model().token != first.token

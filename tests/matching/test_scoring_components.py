@@ -17,11 +17,19 @@ TODAY = datetime.date(2026, 11, 22)
 
 def scientist(**kw):
     base = dict(
-        id=1, ref="s", fields=["genetics_genomics"], keywords=["genomics", "bioinformatics"],
+        id=1,
+        ref="s",
+        fields=["genetics_genomics"],
+        keywords=["genomics", "bioinformatics"],
         summary="Population genomics of maize and bioinformatics pipelines.",
-        goals=["publications"], collaboration_types=["academic_project"],
-        available_from=datetime.date(2027, 1, 15), horizon_months=24, hours_per_month=10,
-        languages=["es", "en"], alma_maters=["UNAM"], states_of_interest=["MX-CMX"],
+        goals=["publications"],
+        collaboration_types=["academic_project"],
+        available_from=datetime.date(2027, 1, 15),
+        horizon_months=24,
+        hours_per_month=10,
+        languages=["es", "en"],
+        alma_maters=["UNAM"],
+        states_of_interest=["MX-CMX"],
     )
     base.update(kw)
     return ScientistRecord(**base)
@@ -29,12 +37,21 @@ def scientist(**kw):
 
 def project(**kw):
     base = dict(
-        id=1, ref="p", status="open", title="Genómica de maíces nativos",
+        id=1,
+        ref="p",
+        status="open",
+        title="Genómica de maíces nativos",
         description="Secuenciación y análisis bioinformático de poblaciones de maíz nativo.",
-        fields=["genetics_genomics"], keywords=["genómica", "bioinformática"],
-        goals=["publications"], collaboration_type="academic_project",
-        starts_on=datetime.date(2027, 2, 1), duration_months=18, first_results_months=6,
-        hours_per_month=8, languages=["es"], institution_name="Instituto de Biología, UNAM",
+        fields=["genetics_genomics"],
+        keywords=["genómica", "bioinformática"],
+        goals=["publications"],
+        collaboration_type="academic_project",
+        starts_on=datetime.date(2027, 2, 1),
+        duration_months=18,
+        first_results_months=6,
+        hours_per_month=8,
+        languages=["es"],
+        institution_name="Instituto de Biología, UNAM",
         institution_state="MX-CMX",
     )
     base.update(kw)
@@ -42,8 +59,10 @@ def project(**kw):
 
 
 def score(s, p, others=()):
-    model, _ = FittedModel.fit([s, *[o for o in others if isinstance(o, ScientistRecord)]],
-                               [p, *[o for o in others if isinstance(o, ProjectRecord)]])
+    model, _ = FittedModel.fit(
+        [s, *[o for o in others if isinstance(o, ScientistRecord)]],
+        [p, *[o for o in others if isinstance(o, ProjectRecord)]],
+    )
     return score_records(model, s, p, today=TODAY)
 
 
@@ -52,6 +71,7 @@ def codes(result):
 
 
 # ---------------------------------------------------------------- text
+
 
 @pytest.mark.parametrize(
     ("spanish", "english"),
@@ -83,6 +103,7 @@ def test_typos_in_keywords_are_tolerated():
 
 # ---------------------------------------------------------------- field
 
+
 def test_same_discipline_beats_same_area_beats_unrelated():
     s = scientist()
     same = score(s, project(fields=["genetics_genomics"]))
@@ -94,28 +115,37 @@ def test_same_discipline_beats_same_area_beats_unrelated():
 
 def test_a_spanish_project_finds_an_english_profile():
     english = scientist(
-        keywords=["epidemiology", "dengue"], fields=["public_health"],
+        keywords=["epidemiology", "dengue"],
+        fields=["public_health"],
         summary="Infectious disease epidemiology, dengue surveillance and spatial statistics.",
     )
     spanish = project(
-        title="Vigilancia epidemiológica del dengue", fields=["public_health"],
+        title="Vigilancia epidemiológica del dengue",
+        fields=["public_health"],
         description="Epidemiología espacial del dengue y estadística para la vigilancia.",
         keywords=["epidemiología", "dengue"],
     )
     unrelated = project(
-        id=2, ref="p2", title="Historia del arte virreinal", fields=["history"],
-        description="Archivos y pintura del siglo XVII.", keywords=["historia del arte"],
+        id=2,
+        ref="p2",
+        title="Historia del arte virreinal",
+        fields=["history"],
+        description="Archivos y pintura del siglo XVII.",
+        keywords=["historia del arte"],
     )
     model, _ = FittedModel.fit([english], [spanish, unrelated])
     good = score_records(model, english, spanish, today=TODAY)
     bad = score_records(model, english, unrelated, today=TODAY)
     assert good.components["field"] > 0.6
     assert good.score > bad.score + 0.3
-    assert {"code": "keyword_match", "params": {"scientist_keyword": "epidemiology",
-                                                "project_keyword": "epidemiología"}} in good.reasons
+    assert {
+        "code": "keyword_match",
+        "params": {"scientist_keyword": "epidemiology", "project_keyword": "epidemiología"},
+    } in good.reasons
 
 
 # ---------------------------------------------------------------- goals
+
 
 def test_shared_goals_and_collaboration_type_raise_goals():
     s = scientist(goals=["policy", "social_impact"], collaboration_types=["government_project"])
@@ -133,13 +163,20 @@ def test_missing_goals_are_neutral():
 
 # ---------------------------------------------------------------- timeline
 
+
 def test_results_in_three_months_at_20_hours_do_not_fit_someone_free_in_a_year_for_5_hours():
-    p = project(starts_on=datetime.date(2026, 12, 1), first_results_months=3, duration_months=12,
-                hours_per_month=20)
-    late = scientist(available_from=datetime.date(2027, 12, 1), horizon_months=12,
-                     hours_per_month=5)
-    ready = scientist(available_from=datetime.date(2026, 11, 1), horizon_months=24,
-                      hours_per_month=20)
+    p = project(
+        starts_on=datetime.date(2026, 12, 1),
+        first_results_months=3,
+        duration_months=12,
+        hours_per_month=20,
+    )
+    late = scientist(
+        available_from=datetime.date(2027, 12, 1), horizon_months=12, hours_per_month=5
+    )
+    ready = scientist(
+        available_from=datetime.date(2026, 11, 1), horizon_months=24, hours_per_month=20
+    )
     bad, good = score(late, p), score(ready, p)
     assert bad.components["timeline"] < 0.15
     assert good.components["timeline"] == 1.0
@@ -148,14 +185,20 @@ def test_results_in_three_months_at_20_hours_do_not_fit_someone_free_in_a_year_f
 
 
 def test_arriving_halfway_to_the_first_results_halves_the_start_part():
-    p = project(starts_on=datetime.date(2027, 1, 1), first_results_months=6, duration_months=None,
-                hours_per_month=None)
-    s = scientist(available_from=datetime.date(2027, 4, 2), horizon_months=None,
-                  hours_per_month=None)
+    p = project(
+        starts_on=datetime.date(2027, 1, 1),
+        first_results_months=6,
+        duration_months=None,
+        hours_per_month=None,
+    )
+    s = scientist(
+        available_from=datetime.date(2027, 4, 2), horizon_months=None, hours_per_month=None
+    )
     result = score(s, p)
     # start = 1 - 3/6 = 0.5; coverage and hours unknown = 0.6
-    assert result.components["timeline"] == pytest.approx(0.4 * 0.5 + 0.3 * 0.6 + 0.3 * 0.6,
-                                                          abs=0.01)
+    assert result.components["timeline"] == pytest.approx(
+        0.4 * 0.5 + 0.3 * 0.6 + 0.3 * 0.6, abs=0.01
+    )
     assert "timeline_assumed" in codes(result)
 
 
@@ -170,13 +213,15 @@ def test_a_short_horizon_covers_only_part_of_a_long_project():
 def test_missing_timeline_data_is_neutral_not_zero():
     result = score(
         scientist(available_from=None, horizon_months=None, hours_per_month=None),
-        project(starts_on=None, duration_months=None, first_results_months=None,
-                hours_per_month=None),
+        project(
+            starts_on=None, duration_months=None, first_results_months=None, hours_per_month=None
+        ),
     )
     assert 0.5 < result.components["timeline"] < 1.0
 
 
 # ---------------------------------------------------------------- network, language, status
+
 
 @pytest.mark.parametrize(
     ("alma", "institution"),
@@ -229,23 +274,37 @@ def test_every_component_is_in_the_unit_interval_and_scores_are_deterministic():
 
 # ---------------------------------------------------------------- ranking
 
+
 def test_ranking_on_a_hand_built_case():
     s = scientist()
     perfect = project(id=1, ref="perfect")
-    late = project(id=2, ref="late", starts_on=datetime.date(2026, 12, 1),
-                   first_results_months=1, hours_per_month=40)
-    other_field = project(id=3, ref="other", title="Historia de la migración",
-                          description="Archivos históricos de la migración mexicana.",
-                          fields=["history"], keywords=["historia"])
+    late = project(
+        id=2,
+        ref="late",
+        starts_on=datetime.date(2026, 12, 1),
+        first_results_months=1,
+        hours_per_month=40,
+    )
+    other_field = project(
+        id=3,
+        ref="other",
+        title="Historia de la migración",
+        description="Archivos históricos de la migración mexicana.",
+        fields=["history"],
+        keywords=["historia"],
+    )
     foreign = project(id=4, ref="foreign", languages=["fr"])
     model, _ = FittedModel.fit([s], [perfect, late, other_field, foreign])
-    scores = {p.ref: score_records(model, s, p, today=TODAY).score
-              for p in (perfect, late, other_field, foreign)}
+    scores = {
+        p.ref: score_records(model, s, p, today=TODAY).score
+        for p in (perfect, late, other_field, foreign)
+    }
     assert sorted(scores, key=scores.get, reverse=True) == ["perfect", "late", "other", "foreign"]
     assert scores["foreign"] == 0
 
 
 # ---------------------------------------------------------------- reasons
+
 
 def test_reasons_render_in_english_and_spanish():
     result = score(scientist(), project())
@@ -253,8 +312,13 @@ def test_reasons_render_in_english_and_spanish():
         english = render_reasons(result.reasons, audience="scientist")
     assert "Your keyword 'genomics' matches 'genómica'." in english
     assert "You studied at UNAM, the project's institution." in english
-    assert any(line.startswith("The project expects first results in 6 months and you are "
-                               "available from January 2027 for 24 months") for line in english)
+    assert any(
+        line.startswith(
+            "The project expects first results in 6 months and you are "
+            "available from January 2027 for 24 months"
+        )
+        for line in english
+    )
     with translation.override("es"):
         spanish = render_reasons(result.reasons)
     assert len(spanish) == len(english)

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from agreements.models import Agreement, AgreementEvent, Stage
@@ -52,7 +53,7 @@ def test_seed_creates_the_advertised_volumes_and_a_history():
     assert Introduction.objects.count() >= 30
     assert Interest.objects.filter(decision="declined").exists()
     # Spread over the last eight months, some stalled, some follow-ups overdue.
-    today = datetime.date.today()
+    today = timezone.localdate()
     oldest = min(e.created_at.date() for e in AgreementEvent.objects.all())
     assert (today - oldest).days > 120
     assert (today - oldest).days <= 8 * 31 + 40

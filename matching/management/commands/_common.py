@@ -19,7 +19,13 @@ def export_entry(scientist_ref, project_ref, score, components, reasons) -> dict
         "scientist": scientist_ref,
         "project": project_ref,
         "score": round(float(score), 4),
-        "components": {k: round(float(v), 4) for k, v in components.items()},
+        "components": {
+            k: round(float(components[k]), 4)
+            for k in sorted(
+                components,
+                key=lambda c: (COMPONENTS.index(c) if c in COMPONENTS else len(COMPONENTS), c),
+            )
+        },
         "reasons": text,
     }
 

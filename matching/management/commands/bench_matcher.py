@@ -160,6 +160,8 @@ class Command(BaseCommand):
         # the straightforward per-pair loop, same scores, on a sample
         naive = NaiveScorer(model, TODAY)
         sample_s = rng.sample(range(n), min(n, 200))
+        naive.warm("p", projects, P)
+        naive.warm("s", [scientists[i] for i in sample_s], S.take(sample_s, signatures=False))
         done, diff, t = 0, 0.0, time.perf_counter()
         block_rows = score_block(S.take(sample_s), P, today=TODAY, components=False)["total"]
         deadline = t + opts["naive_seconds"]
