@@ -55,3 +55,32 @@ class SignupExtraForm(forms.Form):
         if language in dict(User._meta.get_field("preferred_language").choices):
             user.preferred_language = language
         user.save(update_fields=["full_name", "role", "privacy_accepted_at", "preferred_language"])
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password again."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user.is_superuser:
+            raise forms.ValidationError(
+                _("An administrator's account is deleted by another administrator."),
+                code="superuser",
+            )
+        return cleaned

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("profiles.urls")),
     path("matching/", include("matching.urls")),
     path("agreements/", include("agreements.urls")),

@@ -129,11 +129,6 @@ def _projects_fingerprint():
     return (agg["n"], str(agg["u"]), agg["i"], str(inst["u"]))
 
 
-def _scientists_fingerprint():
-    agg = ScientistProfile.objects.aggregate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
-    return (agg["n"], str(agg["u"]), agg["i"])
-
-
 def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
     """Open projects' records and features, cached while nothing changes."""
     key = (model.version, id(model), _projects_fingerprint())
@@ -147,30 +142,50 @@ def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
         return recs, feats
 
 
-def all_scientists(model: FittedModel) -> tuple[list[ScientistRecord], Features]:
-    key = (model.version, id(model), _scientists_fingerprint())
+BLOCK = 2000  # ids per cached block of features for incremental rescoring
+
+
+def _feature_blocks(kind: str, model: FittedModel) -> list[tuple[list, Features]]:
+    """Records and features of all scientists (or open projects) in blocks of
+    ids; a block is rebuilt only when one of its rows changed."""
+    if kind == "scientists":
+        qs = ScientistProfile.objects.all()
+        extra = ""
+    else:
+        qs = Project.objects.open()
+        extra = str(Institution.objects.aggregate(u=Max("updated_at"))["u"])
+    stamps = {
+        row["b"]: (row["n"], str(row["u"]), row["i"], extra)
+        for row in qs.annotate(b=F("id") / BLOCK)
+        .values("b")
+        .annotate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
+        .order_by("b")
+    }
+    key = f"blocks:{kind}"
     with _lock:
-        hit = _state.get("scientists")
-        if hit and hit[0] == key:
-            return hit[1], hit[2]
-        recs = scientist_records()
-        feats = scientist_features(model, recs)
-        _state["scientists"] = (key, recs, feats)
-        return recs, feats
+        cached = _state.get(key)
+        if cached is None or cached[0] is not model:
+            cached = (model, {})
+            _state[key] = cached
+        blocks = cached[1]
+        for b in list(blocks):
+            if b not in stamps:
+                del blocks[b]
+        for b, stamp in stamps.items():
+            if b in blocks and blocks[b][0] == stamp:
+                continue
+            rows = qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK).order_by("id")
+            if kind == "scientists":
+                recs = [ScientistRecord.from_profile(x) for x in rows]
+                feats = scientist_features(model, recs)
+            else:
+                recs = [ProjectRecord.from_project(x) for x in rows.select_related("institution")]
+                feats = project_features(model, recs)
+            blocks[b] = (stamp, recs, feats)
+        return [(blocks[b][1], blocks[b][2]) for b in sorted(blocks)]
 
 
 # ------------------------------------------------------------------ ranking
-def top_indices(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k best positive scores, best first (ties: lower id first)."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > k:
-        vals = scores[positive]
-        kth = np.partition(vals, len(vals) - k)[len(vals) - k]
-        positive = positive[vals >= kth]
-    order = np.lexsort((ids[positive], -scores[positive].astype(np.float64)))
-    return positive[order][:k]
-
-
 def _rank_key(score: float, other_id: int):
     return (-score, other_id)
 
@@ -401,17 +416,22 @@ def rescore_scientist(scientist_id: int) -> None:
     if profile is None:
         return
     model = current_model()
-    precs, P = open_projects(model)
     s = ScientistRecord.from_profile(profile)
     S = scientist_features(model, [s])
-    block = score_block(S, P) if precs else {"total": np.zeros((1, 0), np.float32)}
-    scores = {int(P.ids[j]): float(block["total"][0, j]) for j in range(len(precs))}
+    scores, where = {}, {}
+    for precs, P in _feature_blocks("projects", model):
+        block = score_block(S, P)
+        for j, pid in enumerate(P.ids.tolist()):
+            scores[pid] = float(block["total"][0, j])
+            where[pid] = (precs[j], block, j)
     with transaction.atomic():
         keep, rebuild, pushed = _reconcile("scientist", scientist_id, scores)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        index = {int(pid): j for j, pid in enumerate(P.ids)}
         _upsert(
-            [_match_row(model, s, precs[index[pid]], block, 0, index[pid]) for pid in sorted(keep)]
+            [
+                _match_row(model, s, where[pid][0], where[pid][1], 0, where[pid][2])
+                for pid in sorted(keep)
+            ]
         )
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
@@ -440,17 +460,22 @@ def rescore_project(project_id: int) -> None:
             rescore_scientist(sid)
         return
     model = current_model()
-    srecs, S = all_scientists(model)
     p = ProjectRecord.from_project(project)
     P = project_features(model, [p])
-    block = score_block(S, P) if srecs else {"total": np.zeros((0, 1), np.float32)}
-    scores = {int(S.ids[i]): float(block["total"][i, 0]) for i in range(len(srecs))}
+    scores, where = {}, {}
+    for srecs, S in _feature_blocks("scientists", model):
+        block = score_block(S, P)
+        for i, sid in enumerate(S.ids.tolist()):
+            scores[sid] = float(block["total"][i, 0])
+            where[sid] = (srecs[i], block, i)
     with transaction.atomic():
         keep, rebuild, pushed = _reconcile("project", project_id, scores)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
-        index = {int(sid): i for i, sid in enumerate(S.ids)}
         _upsert(
-            [_match_row(model, srecs[index[sid]], p, block, index[sid], 0) for sid in sorted(keep)]
+            [
+                _match_row(model, where[sid][0], p, where[sid][1], where[sid][2], 0)
+                for sid in sorted(keep)
+            ]
         )
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)

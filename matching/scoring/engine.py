@@ -224,8 +224,17 @@ class FittedModel:
 
     def keyword_similarity(self, a: str, b: str) -> float:
         """Cosine of two normalised keywords' expanded vectors."""
-        ra, rb = dict(self.keyword_row(a)), self.keyword_row(b)
-        return min(1.0, sum(w * ra.get(c, 0.0) for c, w in rb))
+        memo = self.__dict__.setdefault("_similarity", {})
+        found = memo.get((a, b))
+        if found is None:
+            ra, rb = dict(self.keyword_row(a)), self.keyword_row(b)
+            found = memo[(a, b)] = min(1.0, sum(w * ra.get(c, 0.0) for c, w in rb))
+        return found
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_similarity", None)  # a memo, rebuilt on demand
+        return state
 
     def keyword_vector(self, keywords: list[str]) -> dict[int, float]:
         acc: dict[int, float] = {}

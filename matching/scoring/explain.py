@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -163,6 +164,7 @@ def _keyword_reasons(model, s, p):
     return out
 
 
+@lru_cache(maxsize=50_000)
 def _surface(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for word in _WORD.findall(text):

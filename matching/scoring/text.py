@@ -315,6 +315,7 @@ def stems(text: str) -> list[str]:
     return [s for s in map(stem, _TOKEN.findall(folded)) if s]
 
 
+@lru_cache(maxsize=200_000)
 def normalize_keyword(keyword: str) -> str:
     """A keyword's matching form: its distinct stems, sorted, joined by spaces ('' if none).
 

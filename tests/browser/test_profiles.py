@@ -3,6 +3,7 @@ institution member logs in and creates, opens and finds a project. Everything
 goes through the real pages in chromium; selectors use names, ids and URLs, not
 text, so the walks work in Spanish (the browser's locale) and English."""
 
+import json
 import re
 
 import pytest
@@ -121,6 +122,7 @@ def test_institution_member_logs_in_creates_opens_and_finds_a_project(
         user__full_name="Rosa Garza",
         institution__name="Centro de Investigación en Agua",
         institution__state="MX-NLE",
+        institution__city="Monterrey",
     )
 
     page.goto(base + reverse("profiles:project_create"))
@@ -183,3 +185,47 @@ def test_institution_member_logs_in_creates_opens_and_finds_a_project(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
     shot(phone_page, "7-project-list-phone")
+
+
+def test_scientist_downloads_their_data_and_deletes_their_account(
+    transactional_db, page, live_server, shot
+):
+    base = live_server.url
+    profile = factories.ScientistProfileFactory(user__email="tomas.ruiz@lab.example.org")
+    page.goto(base + reverse("account_login"))
+    page.fill("#id_login", "tomas.ruiz@lab.example.org")
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("form:has(#id_login) [type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    # From the profile page to "My account".
+    page.goto(base + reverse("profiles:my_profile"))
+    page.click(f"main a[href='{reverse('accounts:account')}']")
+    page.wait_for_url(f"**{reverse('accounts:account')}")
+    shot(page, "1-my-account")
+
+    with page.expect_download() as download_info:
+        page.click(f"main a[href='{reverse('accounts:export')}']")
+    download = download_info.value
+    assert download.suggested_filename.endswith(".json")
+    with open(download.path(), encoding="utf-8") as exported:
+        data = json.load(exported)
+    assert data["account"]["email"] == "tomas.ruiz@lab.example.org"
+    assert data["scientist_profile"]["ref"] == profile.ref
+
+    page.click(f"main a[href='{reverse('accounts:delete')}']")
+    page.wait_for_url(f"**{reverse('accounts:delete')}")
+    page.fill("#id_password", "not-my-password")
+    page.click("main form[method=post] [type=submit]")
+    page.wait_for_selector("#id_password_error")
+    shot(page, "2-wrong-password")
+    assert User.objects.filter(email="tomas.ruiz@lab.example.org").exists()
+
+    page.fill("#id_password", factories.PASSWORD)
+    page.click("main form[method=post] [type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.wait_for_selector(".message-success")
+    shot(page, "3-deleted")
+    assert not User.objects.filter(email="tomas.ruiz@lab.example.org").exists()
+    assert not ScientistProfile.objects.filter(pk=profile.pk).exists()
+    assert page.locator(f"a[href='{reverse('account_login')}']").count() >= 1

@@ -113,7 +113,7 @@ def _expected():
     precs = matcher.open_project_records()
     block = score_block(scientist_features(model, srecs), project_features(model, precs))
     total = block["total"]
-    k = 3
+    k = matcher.top_k()
     keep = {}
     for i, s in enumerate(srecs):
         ranked = sorted((-float(total[i, j]), p.id) for j, p in enumerate(precs) if total[i, j] > 0)
@@ -239,6 +239,40 @@ def test_a_refit_elsewhere_replaces_this_process_model(db):
     _random_world(random.Random(11))
     first = matcher.current_model()
     assert matcher.current_model() is first
-    matcher.fit_model()  # e.g. the nightly job in another worker
+    newer = matcher.fit_model()  # e.g. the nightly job, in another worker
     matcher._state.clear()
-    assert matcher.current_model().token != first.token
+    matcher._state["model"] = first  # this worker still holds the old fit
+    assert matcher.current_model().token == newer.token != first.token
+
+
+@pytest.mark.parametrize("seed", [20, 21, 22, 23])
+def test_a_random_mix_of_edits_closures_and_newcomers_keeps_rows_equal_to_a_full_rematch(
+    db, settings, seed
+):
+    from profiles.models import Project, ScientistProfile
+
+    settings.MATCH_TOP_K = 2
+    rng = random.Random(seed)
+    _random_world(rng, n_scientists=12, n_projects=7)
+    matcher.run_full_rematch()
+    scientists = list(ScientistProfile.objects.all())
+    projects = list(Project.objects.all())
+    for step in range(10):
+        r = rng.random()
+        if r < 0.45:
+            s = rng.choice(scientists)
+            s.keywords = rng.sample(KEYWORDS, rng.randint(0, 4))
+            s.languages = rng.choice([["es"], ["en"], ["es", "en"]])
+            s.save()
+            matcher.rescore_scientist(s.pk)
+        elif r < 0.9:
+            p = rng.choice(projects)
+            p.keywords = rng.sample(KEYWORDS, rng.randint(1, 3))
+            p.status = rng.choice(["open", "open", "closed"])
+            p.save()
+            matcher.rescore_project(p.pk)
+        else:
+            s = factories.ScientistProfileFactory(keywords=rng.sample(KEYWORDS, 2))
+            scientists.append(s)
+            matcher.rescore_scientist(s.pk)
+        assert _stored() == _expected(), f"step {step}"

@@ -27,6 +27,7 @@ from matching.scoring.engine import (
     scientist_features,
     score_block,
 )
+from matching.scoring.explain import components_at, reasons_for
 from matching.scoring.naive import NaiveScorer
 from matching.scoring.synthetic import synthetic_world
 
@@ -181,6 +182,25 @@ class Command(BaseCommand):
         out["naive_pairs_per_second"] = round(naive_pps)
         out["naive_max_abs_diff"] = float(f"{diff:.2e}")
         out["speedup_vs_naive"] = round(out["pairs_per_second"] / naive_pps, 1)
+
+        # components and reasons of stored suggestions (the rematch stores them with each row)
+        rows = rng.sample(range(n), min(n, 100))
+        block = score_block(S.take(rows), P, today=TODAY)
+        by_id = {int(pid): j for j, pid in enumerate(P.ids)}
+        sample = [
+            (a, i, by_id[int(p)]) for a, i in enumerate(rows) for p in sci_ids[i][:10] if p >= 0
+        ]
+        t = time.perf_counter()
+        for a, i, j in sample:
+            components_at(block, a, j)
+            reasons_for(
+                model,
+                scientists[i],
+                projects[j],
+                {name: float(v[a, j]) for name, v in block.items()},
+                today=TODAY,
+            )
+        out["explained_pairs_per_second"] = round(len(sample) / (time.perf_counter() - t))
 
         # rapidfuzz cdist on the same keyword strings
         q = [" ".join(scientists[i].keywords) for i in rng.sample(range(n), min(n, 2000))]
