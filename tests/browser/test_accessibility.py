@@ -145,3 +145,29 @@ def test_skip_link_works_for_a_logged_in_member(transactional_db, page, shot):
 
 def test_skip_link_works_on_a_phone(transactional_db, phone_page):
     check_skip_link(phone_page, reverse("home"))
+
+
+def test_profile_form_errors_are_tied_to_their_fields(transactional_db, page, shot):
+    log_in(page, factories.UserFactory())
+    page.goto(page.base_url + reverse("profiles:my_profile"))
+    page.fill("#id_name", "")
+    page.fill("#id_hours_per_month", "999")
+    page.click("main form[method=post] [type=submit]")
+    page.wait_for_selector("[role=alert]")
+    invalid = page.evaluate(
+        """() => Array.from(document.querySelectorAll("main [aria-invalid=true]")).map((el) => ({
+          name: el.name,
+          // Choices in a group are described through their <fieldset> (Django's way).
+          described: [el, el.closest("fieldset")]
+            .map((node) => (node && node.getAttribute("aria-describedby")) || "")
+            .flatMap((ids) => ids.split(/\\s+/))
+            .map((id) => document.getElementById(id))
+            .filter((ref) => ref && ref.classList.contains("errorlist"))
+            .map((ref) => ref.textContent.trim()),
+        }))"""
+    )
+    names = {field["name"] for field in invalid}
+    assert {"name", "hours_per_month", "country", "summary"} <= names
+    assert all(field["described"] and field["described"][0] for field in invalid), invalid
+    assert page.locator("h1").count() == 1
+    shot(page, "profile-errors")
