@@ -42,9 +42,13 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SCIENTIST)
-    privacy_accepted_at = models.DateTimeField(_("privacy notice accepted at"), null=True, blank=True)
+    privacy_accepted_at = models.DateTimeField(
+        _("privacy notice accepted at"), null=True, blank=True
+    )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=[("es", "Español"), ("en", "English")],
+        _("preferred language"),
+        max_length=5,
+        choices=[("es", "Español"), ("en", "English")],
         default="es",
     )
 
