@@ -109,9 +109,10 @@ class _Sender:
         self.counts = defaultdict(int)
         self.sent = 0
 
-    def existing(self, pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    def existing(self, keys: set[str]) -> set[tuple[int, str]]:
+        """(user id, key) of the reminders already sent under these keys."""
         found = set()
-        keys = sorted({k for _, k in pairs})
+        keys = sorted(keys)
         for i in range(0, len(keys), KEY_CHUNK):
             found.update(
                 Reminder.objects.filter(key__in=keys[i : i + KEY_CHUNK]).values_list(
@@ -123,7 +124,7 @@ class _Sender:
     def send(self, items):
         """items: (user, agreement, milestone, kind, key). Creates and mails the new ones."""
         items = list(items)
-        done = self.existing([(u.pk, key) for u, _a, _m, _k, key in items])
+        done = self.existing({key for _u, _a, _m, _k, key in items})
         touched = set()
         for user, agreement, milestone, kind, key in items:
             if (user.pk, key) in done:

@@ -57,7 +57,14 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=20, val
 
 
 class NewMilestoneForm(MilestoneForm):
-    title = forms.CharField(label=_("Milestone"), max_length=300)
+    title = forms.CharField(
+        label=_("Milestone"),
+        max_length=300,
+        error_messages={"required": _("A milestone needs a title.")},
+    )
+
+    def error_text(self) -> str:
+        return " ".join(message for messages in self.errors.values() for message in messages)
 
 
 class TransitionForm(forms.Form):

@@ -20,6 +20,12 @@ class Stage(models.TextChoices):
 OPEN_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE, Stage.STALLED)
 
 
+class AgreementQuerySet(models.QuerySet):
+    def open(self):
+        """Agreements still being worked on (not completed, not cancelled)."""
+        return self.filter(stage__in=OPEN_STAGES)
+
+
 class Agreement(models.Model):
     ref = models.CharField(_("reference"), max_length=100, unique=True)
     scientist = models.ForeignKey(
@@ -63,6 +69,8 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-last_activity_on"]

@@ -111,41 +111,38 @@ def member_institution_ids(user) -> QuerySet:
     return Membership.objects.approved().filter(user=user).values("institution_id")
 
 
+def _parties(user) -> Q:
+    """Rows about a scientist-project pair where the user speaks for one side."""
+    return Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
+
+
+def _visible(qs: QuerySet, user) -> QuerySet:
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_coordinator:
+        return qs
+    return qs.filter(_parties(user))
+
+
 def visible_agreements(user) -> QuerySet:
     """The agreements a user may see: their own as scientist, their institution's
     as an approved member, all of them as a coordinator."""
-    qs = Agreement.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_coordinator:
-        return qs
-    return qs.filter(
-        Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
-    )
+    return _visible(Agreement.objects.all(), user)
 
 
 def visible_introductions(user) -> QuerySet:
-    qs = Introduction.objects.all()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_coordinator:
-        return qs
-    return qs.filter(
-        Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
-    )
+    return _visible(Introduction.objects.all(), user)
 
 
 def introductions_ready(user) -> QuerySet:
     """Introductions where the user is a side and no agreement is open yet."""
     if not user.is_authenticated:
         return Introduction.objects.none()
-    open_agreement = Agreement.objects.filter(
+    open_agreement = Agreement.objects.open().filter(
         scientist=OuterRef("scientist"), project=OuterRef("project")
-    ).exclude(stage__in=[Stage.CANCELLED, Stage.COMPLETED])
+    )
     return (
-        Introduction.objects.filter(
-            Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
-        )
+        Introduction.objects.filter(_parties(user))
         .exclude(Exists(open_agreement))
         .select_related("scientist", "project__institution")
         .order_by("-created_at")
@@ -334,8 +331,8 @@ def propose_agreement(
     if not goals and not goals_text.strip():
         raise AgreementError(_("Write down at least one goal."))
     if (
-        Agreement.objects.filter(scientist=introduction.scientist, project=introduction.project)
-        .exclude(stage__in=[Stage.CANCELLED, Stage.COMPLETED])
+        Agreement.objects.open()
+        .filter(scientist=introduction.scientist, project=introduction.project)
         .exists()
     ):
         raise AgreementError(

@@ -86,8 +86,8 @@ def propose(request, introduction_pk):
     ):
         raise PermissionDenied(_("Only the two sides of an introduction can propose an agreement."))
     existing = (
-        Agreement.objects.filter(scientist=introduction.scientist, project=introduction.project)
-        .exclude(stage__in=[Stage.CANCELLED, Stage.COMPLETED])
+        Agreement.objects.open()
+        .filter(scientist=introduction.scientist, project=introduction.project)
         .first()
     )
     if existing is not None:
@@ -270,7 +270,7 @@ def milestone_add(request, pk):
     agreement = _get_agreement_for_user(request.user, pk)
     form = NewMilestoneForm(request.POST)
     if not form.is_valid():
-        return _milestones_response(request, agreement, form, _("A milestone needs a title."))
+        return _milestones_response(request, agreement, form, form.error_text())
     try:
         services.add_milestone(
             agreement=agreement,

@@ -714,6 +714,7 @@ def validate(payload: dict) -> dict[str, list[Record]]:
     check_refs("projects", "institution", "institutions", Institution)
     check_refs("agreements", "scientist", "scientists", ScientistProfile)
     check_refs("agreements", "project", "projects", Project)
+    _check_project_timelines(v, parsed["projects"])
     _check_open_agreement_pairs(v, [r for r in parsed["agreements"] if r.valid])
     _check_coordinators(v, parsed["agreements"])
 
@@ -758,6 +759,32 @@ def _error_sort_key(line: str):
     section, _, rest = line.partition("[")
     index = rest.split("]", 1)[0]
     return (SECTIONS.index(section) if section in SECTIONS else 99, int(index or 0))
+
+
+def _check_project_timelines(v: _Validator, records: list[Record]) -> None:
+    """First results come by the end of the project at the latest (as in the project form).
+
+    A value the file leaves out is the stored one (an update keeps it).
+    """
+    keys = ("duration_months", "first_results_months")
+    touched = [r for r in records if r.valid and any(k in r.values for k in keys)]
+    stored = _load_by_ref(
+        Project, [r.values["ref"] for r in touched if not all(k in r.values for k in keys)]
+    )
+    for record in touched:
+        project = stored.get(record.values["ref"])
+        duration, first = (
+            record.values[k] if k in record.values else getattr(project, k, None) for k in keys
+        )
+        if duration is not None and first is not None and first > duration:
+            v.error(
+                "projects",
+                record.index,
+                record.ref,
+                "first_results_months",
+                f"must be at most duration_months ({duration}), got {first}",
+            )
+            record.valid = False
 
 
 def _check_open_agreement_pairs(v: _Validator, records: list[Record]) -> None:
@@ -898,7 +925,7 @@ def import_payload(payload: dict, *, today: datetime.date | None = None) -> Impo
 
 def _set_areas(obj) -> None:
     """What ScientistProfile.save() and Project.save() do, for bulk writes."""
-    obj.areas = sorted({vocab.area_of(f) for f in obj.fields})
+    obj.areas = vocab.areas_of(obj.fields)
 
 
 def _ids_by_ref(model, refs: Iterable[str]) -> dict[str, int]:

@@ -93,11 +93,6 @@ class Membership(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
-class ScientistProfileQuerySet(models.QuerySet):
-    def for_matching(self):
-        return self.all()
-
-
 class ScientistProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -138,8 +133,6 @@ class ScientistProfile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScientistProfileQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("scientist profile")
@@ -154,26 +147,19 @@ class ScientistProfile(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("profiles:scientist_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if not self.ref:
             self.ref = new_ref("sci")
-        self.areas = sorted({vocab.area_of(f) for f in self.fields})
+        self.areas = vocab.areas_of(self.fields)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("profiles:scientist_detail", args=[self.pk])
 
 
 class ProjectQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=vocab.ProjectStatus.OPEN)
-
-    def for_member(self, user):
-        """Projects of the institutions where the user is an approved member."""
-        return self.filter(
-            institution__memberships__user=user,
-            institution__memberships__status=Membership.Status.APPROVED,
-        )
 
 
 class Project(models.Model):
@@ -234,14 +220,14 @@ class Project(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("profiles:project_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if not self.ref:
             self.ref = new_ref("proj")
-        self.areas = sorted({vocab.area_of(f) for f in self.fields})
+        self.areas = vocab.areas_of(self.fields)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("profiles:project_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

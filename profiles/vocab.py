@@ -100,6 +100,11 @@ def area_of(field_code: str) -> str:
     return field_code
 
 
+def areas_of(field_codes) -> list[str]:
+    """The sorted SNII area codes covered by a list of area or discipline codes."""
+    return sorted({area_of(code) for code in field_codes})
+
+
 def field_label(field_code: str) -> str:
     if field_code in DISCIPLINES:
         return str(DISCIPLINES[field_code][1])

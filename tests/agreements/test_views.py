@@ -144,6 +144,28 @@ def test_proposal_without_goals_shows_the_error(client, roles, introduction):
     assert not Agreement.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"hours_per_month": "-5"}, "greater than or equal to 0"),
+        ({"started_on": "2027-13-01"}, "Enter a valid date."),
+        ({"milestones-0-due_on": "nope"}, "Enter a valid date."),
+        ({"milestones-0-title": ""}, "A milestone needs a title."),
+        ({"goals": ["fame"]}, "Select a valid choice."),
+    ],
+)
+def test_bad_proposal_input_shows_the_error_and_saves_nothing(
+    client, roles, introduction, overrides, message
+):
+    login(client, roles.scientist)
+    response = client.post(
+        reverse("agreements:propose", args=[introduction.pk]), _proposal(**overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Agreement.objects.exists()
+
+
 # --- transitions ------------------------------------------------------------
 
 
@@ -253,13 +275,33 @@ def test_tick_milestone_done_in_place(client, roles, active):
     assert milestone.done
 
 
-def test_milestone_without_title_shows_the_error(client, roles, active):
+@pytest.mark.parametrize(
+    ("data", "error", "not_said"),
+    [
+        ({"title": ""}, "needs a title", "valid date"),
+        ({"title": "Segundo borrador", "due_on": "2027-02-30"}, "Enter a valid date.", "title"),
+    ],
+)
+def test_bad_milestone_shows_its_own_error_and_is_not_added(
+    client, roles, active, data, error, not_said
+):
     login(client, roles.scientist)
     response = client.post(
-        reverse("agreements:milestone_add", args=[active.pk]), {"title": ""}, HTTP_HX_REQUEST="true"
+        reverse("agreements:milestone_add", args=[active.pk]), data, HTTP_HX_REQUEST="true"
     )
-    assert "needs a title" in response.text
+    alert = response.text.split('role="alert">', 1)[1].split("</p>", 1)[0]
+    assert error in alert
+    assert not_said not in alert
     assert active.milestones.count() == 1
+
+
+def test_a_milestone_of_another_agreement_cannot_be_ticked_through_mine(client, roles, active):
+    elsewhere = factories.MilestoneFactory(agreement=factories.AgreementFactory(stage=Stage.ACTIVE))
+    login(client, roles.scientist)
+    response = client.post(reverse("agreements:milestone_done", args=[active.pk, elsewhere.pk]))
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert not elsewhere.done
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)

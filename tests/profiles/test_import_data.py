@@ -308,6 +308,31 @@ def test_each_kind_of_invalid_value_is_reported(db, tmp_path, record, error):
     assert not ScientistProfile.objects.exists()
 
 
+def test_first_results_after_the_end_of_the_project_is_an_error(db, tmp_path):
+    institution = {"ref": "i", "name": "Instituto"}
+    late = {"ref": "p", "institution": "i", "title": "T", "duration_months": 6}
+    late["first_results_months"] = 7
+    code, _, err = run(write(tmp_path, {"institutions": [institution], "projects": [late]}))
+
+    assert code == 1
+    assert err.splitlines() == [
+        "projects[0] ref=p first_results_months: must be at most duration_months (6), got 7"
+    ]
+    assert not Project.objects.exists()
+
+
+def test_first_results_checked_against_the_stored_duration_on_update(db, tmp_path):
+    project = factories.ProjectFactory(ref="p", duration_months=6, first_results_months=2)
+    record = {"ref": "p", "institution": project.institution.ref, "title": "T"}
+    record["first_results_months"] = 9
+    code, _, err = run(write(tmp_path, {"projects": [record]}))
+
+    assert code == 1
+    assert "projects[0] ref=p first_results_months: must be at most duration_months (6)" in err
+    project.refresh_from_db()
+    assert project.first_results_months == 2
+
+
 def test_unknown_key_is_an_error_even_on_a_valid_record(db, tmp_path):
     payload = {"institutions": [{"ref": "i", "name": "X", "webiste": "https://x.mx"}]}
 

@@ -1,10 +1,9 @@
-import datetime
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from agreements import exports
+from agreements.management.options import today_option
 from agreements.models import Agreement
 
 
@@ -21,13 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, format="json", today=None, **options):
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError as exc:
-                raise CommandError(f"--today {today!r}: not a date YYYY-MM-DD") from exc
-        else:
-            day = timezone.localdate()
+        day = today_option(today)
         rows = exports.rows(Agreement.objects.all(), today=day)
         if format == "csv":
             for line in exports.csv_lines(rows):

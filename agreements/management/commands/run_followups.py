@@ -1,10 +1,9 @@
-import datetime
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from agreements.followups import run_followups
+from agreements.management.options import today_option
 
 
 class Command(BaseCommand):
@@ -18,12 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="the day to run for, YYYY-MM-DD (default: today)")
 
     def handle(self, *args, today=None, **options):
-        if today:
-            try:
-                day = datetime.date.fromisoformat(today)
-            except ValueError as exc:
-                raise CommandError(f"--today {today!r}: not a date YYYY-MM-DD") from exc
-        else:
-            day = timezone.localdate()
+        day = today_option(today)
         summary = run_followups(day)
         self.stdout.write(json.dumps(summary, sort_keys=True))
