@@ -13,7 +13,9 @@ class Match(models.Model):
     of {"code": ..., "params": {...}} rendered in the reader's language.
     """
 
-    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="matches")
+    scientist = models.ForeignKey(
+        ScientistProfile, on_delete=models.CASCADE, related_name="matches"
+    )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="matches")
     score = models.FloatField()
     components = models.JSONField(default=dict)
@@ -26,7 +28,9 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
         constraints = [
             models.UniqueConstraint(fields=["scientist", "project"], name="match_unique_pair"),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="match_score_unit"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="match_score_unit"
+            ),
         ]
         indexes = [
             models.Index(fields=["scientist", "-score"], name="match_scientist_score"),
@@ -48,7 +52,9 @@ class Interest(models.Model):
         INTERESTED = "interested", _("Interested")
         DECLINED = "declined", _("Not for me")
 
-    scientist = models.ForeignKey(ScientistProfile, on_delete=models.CASCADE, related_name="interests")
+    scientist = models.ForeignKey(
+        ScientistProfile, on_delete=models.CASCADE, related_name="interests"
+    )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interests")
     side = models.CharField(max_length=12, choices=Side.choices)
     decision = models.CharField(max_length=12, choices=Decision.choices)
@@ -63,7 +69,9 @@ class Interest(models.Model):
         verbose_name = _("interest")
         verbose_name_plural = _("interests")
         constraints = [
-            models.UniqueConstraint(fields=["scientist", "project", "side"], name="interest_unique_side"),
+            models.UniqueConstraint(
+                fields=["scientist", "project", "side"], name="interest_unique_side"
+            ),
         ]
 
     def __str__(self):
@@ -86,7 +94,9 @@ class Introduction(models.Model):
         verbose_name = _("introduction")
         verbose_name_plural = _("introductions")
         constraints = [
-            models.UniqueConstraint(fields=["scientist", "project"], name="introduction_unique_pair"),
+            models.UniqueConstraint(
+                fields=["scientist", "project"], name="introduction_unique_pair"
+            ),
         ]
 
     def __str__(self):
