@@ -336,12 +336,19 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
 
 
 # --------------------------------------------------------------- incremental
-def _stored_rows():
-    """(scientist_id, project_id, score) of every stored row of an open project."""
+def _stored_rows(side: str, k: int):
+    """(scientist_id, project_id, score) of the stored top k of every other
+    owner (every open project when rescoring a scientist, and conversely):
+    rows ranked below an owner's top k never decide anything."""
+    if side == "scientist":
+        partition, order = "project_id", [F("score").desc(), F("scientist_id").asc()]
+    else:
+        partition, order = "scientist_id", [F("score").desc(), F("project_id").asc()]
     return list(
-        Match.objects.filter(project__status="open").values_list(
-            "scientist_id", "project_id", "score"
-        )
+        Match.objects.filter(project__status="open")
+        .annotate(rank=Window(RowNumber(), partition_by=[F(partition)], order_by=order))
+        .filter(rank__lte=k)
+        .values_list("scientist_id", "project_id", "score")
     )
 
 
@@ -356,7 +363,7 @@ def _reconcile(side: str, owner_id: int, new_scores: dict[int, float]) -> tuple[
     lost this owner and must be rebuilt, (scientist_id, project_id) rows
     pushed out of the other side's top K that may need deleting)."""
     k = top_k()
-    rows = _stored_rows()
+    rows = _stored_rows(side, k)
     by_other: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for sid, pid, score in rows:
         if side == "scientist":
