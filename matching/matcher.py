@@ -14,13 +14,20 @@ keeps only the rows in a top K on either side and drops rows the run did not
 write. Rescoring one scientist or project updates the rows to exactly what a
 full rematch would store; when a pair falls out of the other side's top K,
 that side's list is rebuilt from a full rescoring of its owner.
+
+Storing: reasons come from a cached Explainer (same output as reasons_for);
+on PostgreSQL rows are COPYed into a temporary table and upserted with one
+INSERT ... ON CONFLICT, and prune() deletes in one SQL statement (window
+functions); other databases use bulk_create and the ORM.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import threading
+import time
 import uuid
 import zlib
 from collections import defaultdict
@@ -28,7 +35,7 @@ from collections import defaultdict
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -38,13 +45,14 @@ from profiles.models import Institution, Project, ScientistProfile
 from .models import Match, MatchRun
 from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
+    COMPONENTS,
     Features,
     FittedModel,
     project_features,
     scientist_features,
     score_block,
 )
-from .scoring.explain import components_at, reasons_for
+from .scoring.explain import Explainer
 from .scoring.records import ProjectRecord, ScientistRecord
 
 log = logging.getLogger(__name__)
@@ -53,6 +61,9 @@ MODEL_KEY = "matching:model:v1"
 MODEL_TOKEN_KEY = "matching:model:v1:token"
 _lock = threading.RLock()
 _state: dict = {}
+# seconds spent building reasons, writing and pruning, and rows written
+# (read by `bench_matcher --store`; per process)
+TIMINGS: defaultdict = defaultdict(float)
 
 
 def top_k() -> int:
@@ -190,29 +201,107 @@ def _rank_key(score: float, other_id: int):
     return (-score, other_id)
 
 
-def _match_row(model, s: ScientistRecord, p: ProjectRecord, block, i, j) -> Match:
-    parts = {k: float(v[i, j]) for k, v in block.items()}
-    return Match(
-        scientist_id=s.id,
-        project_id=p.id,
-        score=float(block["total"][i, j]),
-        components=components_at(block, i, j),
-        reasons=reasons_for(model, s, p, parts),
-    )
+def _explainer(model: FittedModel) -> Explainer:
+    """This process's Explainer for the model (projects' prepared parts are
+    reused across chunks; scientists' are dropped with each chunk)."""
+    today = timezone.localdate()
+    with _lock:
+        ex = _state.get("explainer")
+        if ex is None or ex.model is not model or ex.today != today:
+            ex = _state["explainer"] = Explainer(model, today=today)
+        return ex
 
 
-def _upsert(rows: list[Match]) -> None:
+def _rows_at(model, srecs, precs, block, pairs) -> list[tuple]:
+    """Rows (scientist_id, project_id, score, components, reasons) of the
+    (i, j) cells of a score block: the values reasons_for and components_at give."""
+    if not pairs:
+        return []
+    ii = np.fromiter((i for i, _j in pairs), np.intp, len(pairs))
+    jj = np.fromiter((j for _i, j in pairs), np.intp, len(pairs))
+    cols = {name: v[ii, jj].tolist() for name, v in block.items()}
+    names = list(cols)
+    comp = [cols[name] for name in COMPONENTS]
+    total = cols["total"]
+    explain = _explainer(model).reasons
+    rows = []
+    for n, (i, j) in enumerate(pairs):
+        s, p = srecs[i], precs[j]
+        parts = {name: cols[name][n] for name in names}
+        rows.append(
+            (
+                s.id,
+                p.id,
+                total[n],
+                {name: round(c[n], 4) for name, c in zip(COMPONENTS, comp, strict=True)},
+                explain(s, p, parts),
+            )
+        )
+    return rows
+
+
+def _match_row(model, s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
+    return _rows_at(model, {i: s}, {j: p}, block, [(i, j)])[0]
+
+
+_STAGE = "matching_match_stage"
+# the same JSON values as Django's json.dumps (jsonb stores the parsed value)
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _upsert(rows: list[tuple]) -> None:
+    """Insert or update rows (scientist_id, project_id, score, components, reasons).
+
+    PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
+    Other databases: bulk_create with update_conflicts."""
+    if not rows:
+        return
     now = timezone.now()
-    for row in rows:
-        row.created_at = row.created_at or now
-        row.updated_at = now
-    Match.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["scientist", "project"],
-        update_fields=["score", "components", "reasons", "updated_at"],
-    )
+    if connection.vendor != "postgresql":
+        Match.objects.bulk_create(
+            [
+                Match(
+                    scientist_id=sid,
+                    project_id=pid,
+                    score=score,
+                    components=comp,
+                    reasons=reasons,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for sid, pid, score, comp, reasons in rows
+            ],
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["scientist", "project"],
+            update_fields=["score", "components", "reasons", "updated_at"],
+        )
+        return
+    table = connection.ops.quote_name(Match._meta.db_table)
+    dumps = _JSON.encode
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("  # noqa: S608 - constant names
+            "scientist_id bigint, project_id bigint, score double precision, "
+            "components text, reasons text)"
+        )
+        cur.execute(f"TRUNCATE {_STAGE}")
+        with cur.copy(
+            f"COPY {_STAGE} (scientist_id, project_id, score, components, reasons) FROM STDIN"
+        ) as copy:
+            for sid, pid, score, comp, reasons in rows:
+                copy.write_row((sid, pid, score, dumps(comp), dumps(reasons)))
+        cur.execute(
+            f"INSERT INTO {table} "  # noqa: S608 - constant names
+            "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
+            "SELECT scientist_id, project_id, score, components::jsonb, reasons::jsonb, %s, %s "
+            f"FROM {_STAGE} ORDER BY scientist_id, project_id "
+            "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
+            "components = EXCLUDED.components, reasons = EXCLUDED.reasons, "
+            "updated_at = EXCLUDED.updated_at",
+            [now, now],
+        )
+        cur.execute(f"TRUNCATE {_STAGE}")
 
 
 # -------------------------------------------------------------- full rematch
@@ -261,7 +350,14 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
                     if v > merged.get(pid, 0.0):
                         merged[pid] = v
                 cache.set(_kth_key(run_id), merged, timeout=24 * 3600)
-            _upsert([_match_row(model, srecs[i], crecs[j], block, i, j) for i, j in sorted(keep)])
+            t0 = time.perf_counter()
+            _explainer(model).forget_scientists()
+            rows = _rows_at(model, srecs, crecs, block, sorted(keep))
+            t1 = time.perf_counter()
+            _upsert(rows)
+            TIMINGS["reasons_s"] += t1 - t0
+            TIMINGS["write_s"] += time.perf_counter() - t1
+            TIMINGS["rows_written"] += len(rows)
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_scored=F("pairs_scored") + pairs
@@ -276,6 +372,20 @@ def prune(started_at=None) -> int:
     if started_at is not None:
         deleted += Match.objects.filter(updated_at__lt=started_at).delete()[0]
     deleted += Match.objects.exclude(project__status="open").delete()[0]
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Match._meta.db_table)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"DELETE FROM {table} WHERE id IN ("  # noqa: S608 - constant names
+                "SELECT id FROM (SELECT id, "
+                "row_number() OVER (PARTITION BY scientist_id "
+                "ORDER BY score DESC, project_id ASC) AS rs, "
+                "row_number() OVER (PARTITION BY project_id "
+                "ORDER BY score DESC, scientist_id ASC) AS rp "
+                f"FROM {table}) ranked WHERE rs > %s AND rp > %s)",
+                [k, k],
+            )
+            return deleted + cur.rowcount
     ranked = Match.objects.annotate(
         rs=Window(
             RowNumber(),
@@ -312,7 +422,9 @@ def prepare_run(run: MatchRun) -> list[list[int]]:
 
 def finish_run(run_id: int) -> MatchRun:
     run = MatchRun.objects.get(pk=run_id)
+    t0 = time.perf_counter()
     prune(started_at=run.started_at)
+    TIMINGS["prune_s"] += time.perf_counter() - t0
     cache.delete(_kth_key(run_id))
     run.status = MatchRun.Status.DONE
     run.finished_at = timezone.now()

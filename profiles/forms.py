@@ -344,6 +344,7 @@ class ProjectForm(SectionsMixin, forms.ModelForm):
             "seats",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        labels = {"institution": _("Institution")}
 
     def __init__(self, *args, institutions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,10 +4,14 @@ Codes are a public interface (../shared/data-contract.md): never rename one.
 Labels are translated in the interface.
 """
 
+import gettext
+import unicodedata
 from functools import cache
 
 import pycountry
 from django.db import models
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -191,17 +195,52 @@ def mexican_states() -> dict[str, str]:
     return dict(sorted((s.code, s.name) for s in states))
 
 
-@cache
+def _iso_names(domain: str, language: str):
+    """pycountry's translation of ISO names (iso3166-1, iso639-3) into a
+    language; English names when there is none."""
+    return gettext.translation(
+        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
+    ).gettext
+
+
+def _sort_key(item: tuple[str, str]) -> str:
+    # "Österreich" next to "Omán": accents do not move a name to the end.
+    decomposed = unicodedata.normalize("NFKD", item[1])
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> name."""
-    return dict(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda x: x[1]))
+    """ISO 3166-1 alpha-2 code -> name, in the active language."""
+    return _countries((get_language() or "en").split("-")[0])
 
 
 @cache
+def _countries(language: str) -> dict[str, str]:
+    name = _iso_names("iso3166-1", language)
+    return dict(sorted(((c.alpha_2, name(c.name)) for c in pycountry.countries), key=_sort_key))
+
+
 def languages() -> dict[str, str]:
-    """ISO 639-1 code -> name."""
-    found = {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
-    return dict(sorted(found.items(), key=lambda x: x[1]))
+    """ISO 639-1 code -> name, in the active language."""
+    return _languages((get_language() or "en").split("-")[0])
+
+
+@cache
+def _languages(language: str) -> dict[str, str]:
+    iso_name = _iso_names("iso639-3", language)
+
+    def name(english: str) -> str:
+        # Django's catalogue names the common languages well; pycountry the rest.
+        with translation.override(language):
+            translated = translation.gettext(english)
+        if translated == english:
+            translated = iso_name(english)
+        return translated[:1].upper() + translated[1:]
+
+    found = {
+        lang.alpha_2: name(lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
+    }
+    return dict(sorted(found.items(), key=_sort_key))
 
 
 def state_choices():

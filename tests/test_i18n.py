@@ -163,11 +163,14 @@ def test_login_page_is_in_spanish_by_default_and_in_english_when_chosen(client):
     assert '<html lang="es"' in spanish
     assert "Contraseña" in spanish
     assert "Password" not in spanish
+    # allauth's own Spanish says "usted"; our catalogue re-translates it to "tú".
+    assert "¿Olvidaste tu contraseña?" in spanish
 
     choose_english(client)
     english = client.get(reverse("account_login")).content.decode()
     assert '<html lang="en"' in english
     assert "Password" in english
+    assert "Forgot your password?" in english
     assert "Contraseña" not in english
 
 
@@ -192,3 +195,26 @@ def test_project_list_is_in_spanish_by_default_and_in_english_when_chosen(client
     assert "Proyectos abiertos" not in english
     roles.scientist.refresh_from_db()
     assert roles.scientist.preferred_language == "en"
+
+
+def test_profile_form_names_countries_and_languages_in_the_interface_language(client, roles):
+    client.force_login(roles.scientist)
+    url = reverse("profiles:my_profile")
+    spanish = client.get(url).content.decode()
+    assert ">Alemania<" in spanish and ">Estados Unidos<" in spanish
+    assert re.search(r">\s*Alemán\s*<", spanish) and re.search(r">\s*Inglés\s*<", spanish)
+    assert ">Germany<" not in spanish
+
+    choose_english(client)
+    english = client.get(url).content.decode()
+    assert ">Germany<" in english and ">United States<" in english
+    assert re.search(r">\s*German\s*<", english) and re.search(r">\s*English\s*<", english)
+    assert ">Alemania<" not in english
+
+
+def test_new_project_form_labels_are_in_spanish_by_default(client, roles):
+    client.force_login(roles.member)
+    html = client.get(reverse("profiles:project_create")).content.decode()
+    assert re.search(r'for="id_institution"[^>]*>\s*Institución:', html)
+    assert re.search(r'for="id_title"[^>]*>\s*Título:', html)
+    assert not re.search(r"for=\"id_\w+\"[^>]*>\s*Institution:", html)

@@ -116,6 +116,217 @@ def reasons_for(
     return reasons
 
 
+class Explainer:
+    """reasons_for() for many pairs, with the same output, for storing suggestions.
+
+    What depends on one side only (normalised keywords, the words of its
+    text with their TF-IDF rank, institution codes, dates) is computed once
+    per record, and what depends on small codes only (fields, collaboration
+    types) once per distinct combination. Records are cached by id and
+    identity (a new record object for the same id is prepared again); the
+    returned lists share their reason dicts with the cache: serialise them,
+    do not modify them. The equivalence is tested in
+    tests/matching/test_storage.py.
+    """
+
+    def __init__(self, model: FittedModel, *, today: datetime.date | None = None):
+        if today is None:
+            from django.utils import timezone
+
+            today = timezone.localdate()
+        self.model = model
+        self.today = today
+        self._sci: dict[int, tuple] = {}
+        self._proj: dict[int, tuple] = {}
+        self._fields: dict[tuple, list] = {}
+        self._goals: dict[tuple, list] = {}
+        tfidf = model.tfidf
+        self._vocab = tfidf.vocabulary_ if tfidf is not None else None
+        self._idf = tfidf.idf_ if tfidf is not None else None
+
+    def forget_scientists(self) -> None:
+        self._sci.clear()
+
+    def _ranked_terms(self, document: str) -> tuple[dict[str, str], dict[str, tuple]]:
+        """The words of a text by stem, and the rank key of the stems reasons may cite."""
+        if self._vocab is None:
+            return {}, {}
+        surface = _surface(document)
+        vocab, idf = self._vocab, self._idf
+        keys = {t: (-idf[vocab[t]], t) for t in surface if t in vocab and len(t) > 2}
+        return surface, keys
+
+    def _scientist(self, s: ScientistRecord) -> tuple:
+        hit = self._sci.get(s.id)
+        if hit is None or hit[0] is not s:
+            if len(self._sci) >= 5000:
+                self._sci.clear()  # bounded memory in long-lived workers
+            kws = [(k, n) for k in s.keywords if (n := normalize_keyword(k))]
+            _surface_words, keys = self._ranked_terms(s.document)
+            almas = [(a, institution_codes(a)) for a in s.alma_maters]
+            types = tuple(sorted(s.collaboration_types))
+            available = max(s.available_from or self.today, self.today)
+            timeline = (
+                available,
+                available.isoformat(),
+                available.isoformat() if s.available_from else None,
+                s.horizon_months,
+                s.hours_per_month,
+            )
+            hit = self._sci[s.id] = (s, kws, keys, almas, types, timeline)
+        return hit
+
+    def _project(self, p: ProjectRecord) -> tuple:
+        hit = self._proj.get(p.id)
+        if hit is None or hit[0] is not p:
+            kws = [(k, n) for k in p.keywords if (n := normalize_keyword(k))]
+            surface, keys = self._ranked_terms(p.document)
+            start = max(p.starts_on or self.today, self.today)
+            timeline = (p.first_results_months, start, p.duration_months, p.hours_per_month)
+            hit = self._proj[p.id] = (
+                p,
+                kws,
+                surface,
+                keys,
+                institution_codes(p.institution_name),
+                timeline,
+            )
+        return hit
+
+    def reasons(self, s: ScientistRecord, p: ProjectRecord, parts: dict) -> list[dict]:
+        """Exactly reasons_for(model, s, p, parts, today=self.today)."""
+        if p.status != "open" or parts["language"] <= 0:
+            return reasons_for(self.model, s, p, parts, today=self.today)
+        _s, s_kws, s_keys, almas, s_types, s_time = self._scientist(s)
+        _p, p_kws, p_surface, p_keys, inst, p_time = self._project(p)
+        key = (tuple(s.fields), tuple(p.fields))
+        fields = self._fields.get(key)
+        if fields is None:
+            fields = self._fields[key] = _field_reasons(s, p)
+        reasons = list(fields)
+        reasons += self._keywords(s_kws, p_kws)
+        if s_keys and p_keys:
+            shared = s_keys.keys() & p_keys.keys()
+            if shared:
+                ranked = sorted(p_keys[t] for t in shared)[:MAX_TERMS]
+                reasons.append(
+                    {
+                        "code": "shared_terms",
+                        "params": {"terms": [p_surface[t] for _i, t in ranked]},
+                    }
+                )
+        if p.goals and s.goals:
+            shared_goals = [g for g in p.goals if g in s.goals]
+            if shared_goals:
+                reasons.append({"code": "shared_goals", "params": {"goals": shared_goals}})
+        key = (p.collaboration_type, s_types)
+        kind = self._goals.get(key)
+        if kind is None:
+            kind = self._goals[key] = _goal_reasons(
+                ScientistRecord(id=0, collaboration_types=list(s.collaboration_types)),
+                ProjectRecord(id=0, collaboration_type=p.collaboration_type),
+            )
+        reasons += kind
+        reasons += self._timeline(s_time, p_time, parts)
+        for alma, codes in almas:
+            shared_codes = codes & inst
+            if shared_codes:
+                reasons.append(
+                    {
+                        "code": "alma_mater",
+                        "params": {
+                            "alma_mater": alma,
+                            "institution": display_name(min(shared_codes)),
+                        },
+                    }
+                )
+                break
+        if p.institution_state and p.institution_state in s.states_of_interest:
+            reasons.append({"code": "state_of_interest", "params": {"state": p.institution_state}})
+        return reasons
+
+    @staticmethod
+    def _timeline(s_time, p_time, parts) -> list[dict]:
+        """_timeline_reasons from each side's prepared dates and numbers."""
+        available, available_iso, available_from, horizon, s_hours = s_time
+        first, start, duration, p_hours = p_time
+        if parts["start"] >= 0.999:
+            out = [
+                {
+                    "code": "timeline_fit",
+                    "params": {
+                        "first_results_months": first,
+                        "available_from": available_from,
+                        "horizon_months": horizon,
+                    },
+                }
+            ]
+        else:
+            out = [
+                {
+                    "code": "late_start",
+                    "params": {
+                        "months": max(_months_between(start, available), 1),
+                        "first_results_months": first or int(DEFAULT_FIRST_RESULTS),
+                        "available_from": available_iso,
+                    },
+                }
+            ]
+        if duration and horizon is not None and parts["coverage"] < 0.999:
+            out.append(
+                {
+                    "code": "short_horizon",
+                    "params": {"horizon_months": horizon, "duration_months": duration},
+                }
+            )
+        if s_hours is not None and p_hours:
+            code = "hours_ok" if s_hours >= p_hours else "hours_short"
+            out.append({"code": code, "params": {"offered": s_hours, "needed": p_hours}})
+        missing = []
+        if first is None:
+            missing.append("first_results")
+        if horizon is None or duration is None:
+            missing.append("duration")
+        if s_hours is None or p_hours is None:
+            missing.append("hours")
+        if missing:
+            out.append({"code": "timeline_assumed", "params": {"missing": missing}})
+        return out
+
+    def _keywords(self, s_kws, p_kws) -> list[dict]:
+        found = []
+        similarity = self.model.keyword_similarity
+        memo = self.model.__dict__.get("_similarity") or {}
+        for ks, ns in s_kws:
+            for kp, np_ in p_kws:
+                if ns == np_:
+                    sim = 1.0
+                else:
+                    sim = memo.get((ns, np_))
+                    if sim is None:
+                        sim = similarity(ns, np_)
+                        memo = self.model.__dict__["_similarity"]
+                if sim >= KEYWORD_REASON_MIN:
+                    found.append((-sim, ks, kp))
+        if not found:
+            return []
+        found.sort()
+        out, used = [], set()
+        for _neg, ks, kp in found:
+            if ks in used or kp in used:
+                continue
+            used.update((ks, kp))
+            out.append(
+                {
+                    "code": "keyword_match",
+                    "params": {"scientist_keyword": ks, "project_keyword": kp},
+                }
+            )
+            if len(out) == MAX_KEYWORD_REASONS:
+                break
+        return out
+
+
 def _field_reasons(s, p):
     best, pair = 0.0, None
     for a in s.fields:

@@ -5,6 +5,12 @@ rematch with the same engine code as the stored rematch (score blocks, top k
 per scientist and per project), times incremental rescoring of one scientist
 and one project, the per-pair Python loop on a sample, and rapidfuzz's cdist
 on the same keyword strings. The last line is one JSON object.
+
+With --store it instead writes the synthetic scientists and projects to the
+configured database (which must hold none: point DATABASE_URL at a scratch
+database), runs the real stored full rematch (matching.matcher.run_full_rematch)
+and reports how fast the suggestions were stored (rows per second), then
+deletes what it created.
 """
 
 import datetime
@@ -64,6 +70,14 @@ class Command(BaseCommand):
         parser.add_argument("--top", type=int, default=None)
         parser.add_argument("--naive-seconds", type=float, default=3.0)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--store",
+            action="store_true",
+            help="run the real stored rematch on an empty (scratch) database",
+        )
+        parser.add_argument(
+            "--keep", action="store_true", help="with --store: keep the rows it created"
+        )
 
     def say(self, text):
         self.stderr.write(text)
@@ -76,6 +90,8 @@ class Command(BaseCommand):
         chunk = opts["chunk_size"] or settings.MATCH_CHUNK_SIZE
         workers = opts["workers"]
         out = {"scientists": n, "projects": m, "workers": workers, "top_k": k, "chunk_size": chunk}
+        if opts["store"]:
+            return self.handle_store(n, m, opts, out)
 
         t = time.perf_counter()
         scientists, projects = synthetic_world(n, m, seed=opts["seed"], today=TODAY)
@@ -214,4 +230,114 @@ class Command(BaseCommand):
         out["peak_rss_mb"] = round(max(_rss_mb(), worker_rss), 1)
         out["peak_rss_parent_mb"] = round(_rss_mb(), 1)
         out["peak_rss_worker_mb"] = round(worker_rss, 1)
+        self.stdout.write(json.dumps(out))
+
+    # ------------------------------------------------------------ --store
+    def handle_store(self, n, m, opts, out):
+        from django.db import connection, transaction
+
+        from matching import matcher
+        from matching.models import Match, MatchRun
+        from profiles import vocab
+        from profiles.models import Institution, Project, ScientistProfile
+
+        if ScientistProfile.objects.exists() or Project.objects.exists():
+            raise CommandError(
+                "--store needs an empty database (it rematches and prunes every stored "
+                "suggestion): point DATABASE_URL at a scratch database"
+            )
+        out["vendor"] = connection.vendor
+        t = time.perf_counter()
+        scientists, projects = synthetic_world(n, m, seed=opts["seed"], today=TODAY)
+        with transaction.atomic():
+            insts = {}
+            for name, state in sorted(
+                {(p.institution_name, p.institution_state) for p in projects}
+            ):
+                insts[name] = Institution(
+                    ref=f"bench-inst-{len(insts) + 1}", name=name, state=state, approved=True
+                )
+            Institution.objects.bulk_create(insts.values())
+            ScientistProfile.objects.bulk_create(
+                [
+                    ScientistProfile(
+                        ref=f"bench-{s.ref}",
+                        name=f"Bench scientist {s.id}",
+                        fields=s.fields,
+                        areas=vocab.areas_of(s.fields),
+                        keywords=s.keywords,
+                        summary=s.summary,
+                        goals=s.goals,
+                        collaboration_types=s.collaboration_types,
+                        available_from=s.available_from,
+                        horizon_months=s.horizon_months,
+                        hours_per_month=s.hours_per_month,
+                        languages=s.languages,
+                        alma_maters=s.alma_maters,
+                        states_of_interest=s.states_of_interest,
+                    )
+                    for s in scientists
+                ],
+                batch_size=2000,
+            )
+            Project.objects.bulk_create(
+                [
+                    Project(
+                        ref=f"bench-{p.ref}",
+                        institution=insts[p.institution_name],
+                        title=p.title,
+                        description=p.description,
+                        fields=p.fields,
+                        areas=vocab.areas_of(p.fields),
+                        keywords=p.keywords,
+                        goals=p.goals,
+                        collaboration_type=p.collaboration_type,
+                        starts_on=p.starts_on,
+                        duration_months=p.duration_months,
+                        first_results_months=p.first_results_months,
+                        hours_per_month=p.hours_per_month,
+                        languages=p.languages,
+                        status="open",
+                    )
+                    for p in projects
+                ],
+                batch_size=2000,
+            )
+        out["generate_seconds"] = round(time.perf_counter() - t, 2)
+        self.say(f"stored {n} scientists, {m} projects in {out['generate_seconds']}s")
+        try:
+            matcher.forget_model()
+            matcher.TIMINGS.clear()
+            t = time.perf_counter()
+            run = matcher.run_full_rematch()
+            seconds = time.perf_counter() - t
+            timings = dict(matcher.TIMINGS)
+            rows_written = int(timings.get("rows_written", 0))
+            store_s = timings.get("reasons_s", 0.0) + timings.get("write_s", 0.0)
+            out.update(
+                pairs_scored=MatchRun.objects.get(pk=run.pk).pairs_scored,
+                seconds=round(seconds, 2),
+                rows_written=rows_written,
+                rows_kept=Match.objects.count(),
+                reasons_seconds=round(timings.get("reasons_s", 0.0), 2),
+                write_seconds=round(timings.get("write_s", 0.0), 2),
+                prune_seconds=round(timings.get("prune_s", 0.0), 2),
+                rows_per_second_stored=round(rows_written / store_s) if store_s else None,
+                rows_per_second_overall=round(rows_written / seconds),
+                peak_rss_mb=round(_rss_mb(), 1),
+            )
+            self.say(
+                f"stored rematch: {rows_written} rows written in {seconds:.1f}s "
+                f"(reasons {out['reasons_seconds']}s, writes {out['write_seconds']}s, "
+                f"prune {out['prune_seconds']}s)"
+            )
+        finally:
+            if not opts["keep"]:
+                with transaction.atomic():
+                    Match.objects.all().delete()
+                    MatchRun.objects.all().delete()
+                    Project.objects.filter(ref__startswith="bench-").delete()
+                    ScientistProfile.objects.filter(ref__startswith="bench-").delete()
+                    Institution.objects.filter(ref__startswith="bench-inst-").delete()
+                matcher.forget_model()
         self.stdout.write(json.dumps(out))
