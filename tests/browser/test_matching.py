@@ -4,30 +4,15 @@ introduction with the contact details. Selectors use names, ids and URLs, not
 text, so the walk works in Spanish and English."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from matching.matcher import run_full_rematch
 from matching.models import Interest, Introduction, Match
 from matching.signals import rescoring_suspended
 from tests import factories
+from tests.browser.sessions import as_user
 
 pytestmark = pytest.mark.browser
-
-
-def as_user(browser, live_server, user, **options):
-    """A browser context logged in as `user` (session cookie from the test client)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        locale="es-MX", viewport={"width": 1280, "height": 900}, **options
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    return context, page
 
 
 def test_scientist_and_institution_reach_an_introduction_through_recommendations(
