@@ -22,6 +22,7 @@ Deletion removes the user and their personal data:
 from django.db import transaction
 from django.db.models import Q
 
+from accounts.models import ErasedEmail
 from agreements.models import Agreement, AgreementEvent, Reminder
 from matching.models import Interest, Introduction
 from profiles.models import Membership, ScientistProfile
@@ -208,5 +209,9 @@ def export_user_data(user) -> dict:
 @transaction.atomic
 def delete_account(*, user) -> None:
     """Delete `user` and their scientist profile (see the module docstring)."""
-    ScientistProfile.objects.filter(user=user).delete()
+    profiles = ScientistProfile.objects.filter(user=user)
+    emails = [user.email, *user.emailaddress_set.values_list("email", flat=True)]
+    emails += list(profiles.values_list("email", flat=True))
+    ErasedEmail.objects.remember(emails)
+    profiles.delete()
     user.delete()

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,3 +73,40 @@ class User(AbstractUser):
     @property
     def is_scientist(self) -> bool:
         return self.role == self.Role.SCIENTIST
+
+
+class ErasedEmailQuerySet(models.QuerySet):
+    def remember(self, emails):
+        for email in {e.strip().lower() for e in emails if e}:
+            self.get_or_create(digest=ErasedEmail.digest_of(email))
+
+    def forget(self, email: str) -> None:
+        self.filter(digest=ErasedEmail.digest_of(email)).delete()
+
+    def erased(self, emails) -> set[str]:
+        """The emails among these that belong to someone who deleted their account."""
+        by_digest = {ErasedEmail.digest_of(e): e for e in emails if e}
+        found = self.filter(digest__in=by_digest).values_list("digest", flat=True)
+        return {by_digest[d] for d in found}
+
+
+class ErasedEmail(models.Model):
+    """A one-way digest of the email of someone who deleted their account, so a
+    later bulk import does not bring their profile back. Forgotten when the same
+    person signs up and verifies the address again."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ErasedEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erased email")
+        verbose_name_plural = _("erased emails")
+
+    def __str__(self):
+        return self.digest[:12]
+
+    @staticmethod
+    def digest_of(email: str) -> str:
+        return hashlib.sha256(email.strip().lower().encode()).hexdigest()

@@ -717,6 +717,7 @@ def validate(payload: dict) -> dict[str, list[Record]]:
     _check_project_timelines(v, parsed["projects"])
     _check_open_agreement_pairs(v, [r for r in parsed["agreements"] if r.valid])
     _check_coordinators(v, parsed["agreements"])
+    _check_erased_scientists(v, parsed["scientists"])
 
     if v.errors:
         v.errors.sort(key=_error_sort_key)
@@ -751,6 +752,23 @@ def _check_coordinators(v: _Validator, records: list[Record]) -> None:
                 record.ref,
                 "coordinator",
                 f"no coordinator with the email {email!r}",
+            )
+            record.valid = False
+
+
+def _check_erased_scientists(v: _Validator, records: list[Record]) -> None:
+    """People who deleted their account are not brought back by an import."""
+    from accounts.models import ErasedEmail
+
+    erased = ErasedEmail.objects.erased(r.values.get("email") for r in records)
+    for record in records:
+        if record.values.get("email") in erased:
+            v.error(
+                "scientists",
+                record.index,
+                record.ref,
+                "email",
+                "this person deleted their account: remove them from the file",
             )
             record.valid = False
 

@@ -1,12 +1,16 @@
 """Users export their data as JSON and delete their account (and scientist profile)."""
 
+import io
 import json
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import ErasedEmail, User
 from agreements.models import Agreement, AgreementEvent, Milestone, Reminder
 from matching.models import Interest, Introduction, Match
 from profiles.models import Institution, Membership, Project, ScientistProfile
@@ -318,3 +322,32 @@ def test_superuser_account_is_not_deleted_from_this_page(client, db):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert User.objects.filter(pk=admin.pk).exists()
+
+
+def test_an_import_does_not_bring_back_someone_who_deleted_their_account(client, roles, tmp_path):
+    email = roles.profile.email
+    login(client, roles.scientist).post(
+        reverse("accounts:delete"), {"password": factories.PASSWORD}
+    )
+    data = {"scientists": [{"ref": "sci-back", "name": "Back Again", "email": email.upper()}]}
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps(data))
+    stderr = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_data", str(path), "--no-rematch", stdout=io.StringIO(), stderr=stderr)
+    assert exit_info.value.code == 1
+    assert (
+        "scientists[0] ref=sci-back email: this person deleted their account" in stderr.getvalue()
+    )
+    assert not ScientistProfile.objects.filter(ref="sci-back").exists()
+    assert ErasedEmail.objects.count() == 1  # a digest, not the address
+    assert not ErasedEmail.objects.filter(digest__icontains="@").exists()
+
+
+def test_signing_up_again_lets_the_person_be_imported_again(roles):
+    email = roles.profile.email
+    ErasedEmail.objects.remember([email])
+    address = roles.other_scientist.emailaddress_set.get()
+    address.email = email
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+    assert ErasedEmail.objects.erased([email]) == set()
