@@ -23,6 +23,7 @@ functions); other databases use bulk_create and the ORM.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import pickle
@@ -309,6 +310,10 @@ def _kth_key(run_id: int) -> str:
     return f"matching:run:{run_id}:kth"
 
 
+def _kth(scores: tuple, k: int) -> float:
+    return scores[k - 1] if len(scores) >= k else 0.0
+
+
 def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
     """Score a chunk of scientists against every open project and store the
     rows that can belong to a top K. Returns the number of pairs scored."""
@@ -330,26 +335,27 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
             best_of_scientist, _ = _sorted_top(total, Pc.ids, k)
             for i, row in enumerate(best_of_scientist):
                 keep.update((i, int(j)) for j in row if j >= 0)
-            # per project: the chunk's top k that beat the best known lower bound
+            # per project: the chunk's top k that beat the k-th best score seen so
+            # far for that project (any k real scores bound the final k-th best)
             best_of_project, values = _sorted_top(np.ascontiguousarray(total.T), S.ids, k)
-            bound = dict(cache.get(_kth_key(run_id)) or {}) if run_id else {}
-            new_bound = {}
+            tops = dict(cache.get(_kth_key(run_id)) or {}) if run_id else {}
             for j, row in enumerate(best_of_project):
                 pid = int(Pc.ids[j])
-                floor = bound.get(pid, 0.0)
-                keep.update(
-                    (int(i), j)
-                    for i, v in zip(row, values[j], strict=True)
-                    if i >= 0 and v >= floor
-                )
-                if row[-1] >= 0:
-                    new_bound[pid] = float(values[j][-1])
+                known = tops.get(pid, ())
+                floor = known[k - 1] if len(known) >= k else 0.0
+                found = [(int(i), float(v)) for i, v in zip(row, values[j], strict=True) if i >= 0]
+                keep.update((i, j) for i, v in found if v >= floor)
+                tops[pid] = tuple(heapq.nlargest(k, [*known, *(v for _, v in found)]))
             if run_id:
-                merged = dict(cache.get(_kth_key(run_id)) or {})
-                for pid, v in new_bound.items():
-                    if v > merged.get(pid, 0.0):
-                        merged[pid] = v
-                cache.set(_kth_key(run_id), merged, timeout=24 * 3600)
+                # Other workers may have written meanwhile: per project keep the
+                # list with the higher k-th score (never a union, which could
+                # count one scientist twice and overstate the bound).
+                latest = dict(cache.get(_kth_key(run_id)) or {})
+                for pid, mine in tops.items():
+                    theirs = latest.get(pid, ())
+                    if _kth(mine, k) >= _kth(theirs, k):
+                        latest[pid] = mine
+                cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             t0 = time.perf_counter()
             _explainer(model).forget_scientists()
             rows = _rows_at(model, srecs, crecs, block, sorted(keep))
