@@ -36,7 +36,7 @@ def _month(iso: str | None) -> str:
     if not iso:
         return ""
     try:
-        return formats.date_format(datetime.date.fromisoformat(iso), "F Y")
+        return formats.date_format(datetime.date.fromisoformat(iso), "YEAR_MONTH_FORMAT")
     except ValueError:
         return iso
 
