@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from profiles import vocab
@@ -33,10 +33,10 @@ from .scoring import score_pair
 
 PAGE_SIZE = 20
 SHOWN_COMPONENTS = {
-    "field": gettext_lazy("Field"),
-    "goals": gettext_lazy("Goals"),
-    "timeline": gettext_lazy("Timeline"),
-    "network": gettext_lazy("Network"),
+    "field": pgettext_lazy("score component", "Field"),
+    "goals": pgettext_lazy("score component", "Goals"),
+    "timeline": pgettext_lazy("score component", "Timeline"),
+    "network": pgettext_lazy("score component", "Network"),
 }
 
 
