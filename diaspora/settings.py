@@ -192,19 +192,21 @@ CELERY_BEAT_SCHEDULE = {
 # Matcher weights: the total score is the weighted mean of the components
 # (documented in README). Language is a hard filter, not a weight.
 MATCH_WEIGHTS = {
-    "field": env.float("MATCH_WEIGHT_FIELD", default=0.45),
+    "field": env.float("MATCH_WEIGHT_FIELD", default=0.6),
     "goals": env.float("MATCH_WEIGHT_GOALS", default=0.2),
     "timeline": env.float("MATCH_WEIGHT_TIMELINE", default=0.25),
     "network": env.float("MATCH_WEIGHT_NETWORK", default=0.1),
 }
 # Parts of the field component (renormalised over the parts both sides
-# have): SNII areas, keywords, lexical text match (TF-IDF) and closeness in
-# meaning (sentence encoders). Chosen on the evaluation sets (README).
+# have): SNII areas, keywords, lexical text match (TF-IDF), closeness in
+# meaning (sentence encoders) for texts in two languages and, lighter, in one.
+# Chosen on the evaluation sets (README, "How the matcher scores a pair").
 MATCH_FIELD_PARTS = {
-    "areas": env.float("MATCH_FIELD_AREAS", default=0.3),
-    "keywords": env.float("MATCH_FIELD_KEYWORDS", default=0.35),
-    "text": env.float("MATCH_FIELD_TEXT", default=0.35),
-    "semantic": env.float("MATCH_FIELD_SEMANTIC", default=0.0),
+    "areas": env.float("MATCH_FIELD_AREAS", default=0.2),
+    "keywords": env.float("MATCH_FIELD_KEYWORDS", default=0.2),
+    "text": env.float("MATCH_FIELD_TEXT", default=0.25),
+    "semantic": env.float("MATCH_FIELD_SEMANTIC", default=2.0),
+    "semantic_same": env.float("MATCH_FIELD_SEMANTIC_SAME", default=0.05),
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
