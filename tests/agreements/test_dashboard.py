@@ -357,6 +357,10 @@ def test_csv_export_of_a_filtered_view(client, data):
     assert rows[1]["days_since_activity"] == "30"
     assert rows[1]["scientist"] == data["a6"].scientist.ref
     assert '"Atrasado"' in rows[1]["milestones"]
+    # Readable in a spreadsheet: names beside the refs.
+    assert rows[1]["scientist_name"] == data["a6"].scientist.name
+    assert rows[1]["project_title"] == data["a6"].project.title
+    assert rows[1]["institution"] == data["a6"].project.institution.name
 
 
 def test_dashboard_page_links_the_filtered_csv(client, data):
