@@ -19,6 +19,11 @@ ALLAUTH = [
     _("Forgot your password?"),
     _("Forgot Password?"),
     _("Are you sure you want to sign out?"),
+    # Messages after signing in and out (allauth's Spanish says "Ha iniciado sesión").
+    _("Successfully signed in as %(name)s."),
+    _("You have signed out."),
+    _("Your primary email address must be verified."),
+    _("You cannot remove your primary email address (%(email)s)."),
     # Password reset and change.
     _("Password Reset"),
     _(

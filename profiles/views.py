@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from matching.views import fit_for_viewer
+
 from . import services, vocab
 from .filters import ProjectFilter, ScientistFilter
 from .forms import InstitutionForm, JoinInstitutionForm, ProjectForm, ScientistProfileForm
@@ -265,7 +267,12 @@ def project_detail(request, pk):
     return render(
         request,
         "profiles/project_detail.html",
-        {"project": project, "can_edit": can_edit, "statuses": vocab.ProjectStatus},
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "statuses": vocab.ProjectStatus,
+            "fit": None if can_edit else fit_for_viewer(request.user, project),
+        },
     )
 
 
