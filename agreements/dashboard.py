@@ -392,6 +392,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         },
         "areas": {
             "type": "bar",
+            "horizontal": True,
             "labels": [str(r["label"]) for r in breakdowns[0][2]],
             "datasets": [
                 {"label": str(_("Agreements")), "data": [r["total"] for r in breakdowns[0][2]]}
@@ -406,6 +407,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         },
         "portrait_areas": {
             "type": "bar",
+            "horizontal": True,
             "labels": [str(r["label"]) for r in network["areas"]],
             "datasets": [
                 {"label": str(_("Scientists")), "data": [r["count"] for r in network["areas"]]}
