@@ -32,6 +32,8 @@
       responsive: true,
       aspectRatio: Number(canvas.dataset.aspect || 2),
       animation: false,
+      // Numbers written as the page's language writes them, not the browser's.
+      locale: document.documentElement.lang || undefined,
       plugins: { legend: { display: spec.datasets.length > 1 } },
       scales: { y: spec.log ? { type: "logarithmic" } : count },
     };
