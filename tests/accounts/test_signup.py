@@ -153,11 +153,12 @@ def test_the_signed_in_message_is_in_the_language_the_pages_switch_to(
     assert [str(m) for m in response.context["messages"]] == [message]
 
 
-def test_the_verification_email_subject_names_the_site_not_the_host(client):
+def test_the_verification_email_names_the_site_not_the_host(client):
     client.post(reverse("account_signup"), signup_data())
-    subject = mail.outbox[0].subject
-    assert subject.startswith("[Red Diáspora MX] ")
-    assert "testserver" not in subject and "127.0.0.1" not in subject
+    message = mail.outbox[0]
+    assert message.subject == "[Red Diáspora MX] Confirma tu dirección de correo"
+    assert message.body.startswith("¡Hola de parte de Red Diáspora MX!")
+    assert "Hello from" not in message.body and "testserver!" not in message.body
 
 
 def test_choosing_a_language_while_logged_in_is_remembered(client):
