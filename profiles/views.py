@@ -319,8 +319,10 @@ def project_set_status(request, pk):
     if project.status != status:
         project.status = status
         project.save()
-    messages.success(
-        request,
-        _("The project is now: %(status)s.") % {"status": project.get_status_display()},
-    )
+    said = {
+        vocab.ProjectStatus.DRAFT: _("The project is back to draft."),
+        vocab.ProjectStatus.OPEN: _("The project is now open to collaborators."),
+        vocab.ProjectStatus.CLOSED: _("The project is now closed."),
+    }
+    messages.success(request, said[project.status])
     return redirect(project)
