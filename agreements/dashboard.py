@@ -329,6 +329,11 @@ def portrait(filters: dict, today: datetime.date) -> dict:
     }
 
 
+def _short_month(month: datetime.date) -> str:
+    """ "Mar 2027" / "mar 2027": the short date of diaspora/formats without its day."""
+    return formats.date_format(month, formats.get_format("SHORT_DATE_FORMAT").replace("j ", ""))
+
+
 def build(filters: dict, *, today: datetime.date) -> dict:
     qs = filtered_agreements(filters)
     stages = stage_counts(qs)
@@ -376,7 +381,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         },
         "trends": {
             "type": "line",
-            "labels": [formats.date_format(r["month"], "YEAR_MONTH_FORMAT") for r in trend_rows],
+            "labels": [_short_month(r["month"]) for r in trend_rows],
             "datasets": [
                 {
                     "label": str(_("Introductions")),

@@ -30,7 +30,11 @@
     var count = { beginAtZero: true, ticks: { precision: 0 } };
     var options = {
       responsive: true,
-      aspectRatio: Number(canvas.dataset.aspect || 2),
+      // Wide charts would be a thin strip on a phone.
+      aspectRatio: Math.min(
+        Number(canvas.dataset.aspect || 2),
+        canvas.parentNode.clientWidth < 600 ? 1.3 : Infinity
+      ),
       animation: false,
       // Numbers written as the page's language writes them, not the browser's.
       locale: document.documentElement.lang || undefined,
