@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -60,11 +60,16 @@ class _Parties:
         return users
 
 
+def _day(day: datetime.date) -> str:
+    """A date with its month written out, in the reader's language ("11 mar 2027")."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tuple[str, str]:
     """Subject and body of a reminder, in the active language."""
     names = {"project": agreement.project.title, "scientist": agreement.scientist.name}
     if milestone is not None:
-        names.update(milestone=milestone.title, due=milestone.due_on.isoformat())
+        names.update(milestone=milestone.title, due=_day(milestone.due_on))
     if kind == Reminder.Kind.MILESTONE_DUE:
         subject = _("Milestone coming due: %(milestone)s") % names
         body = (
@@ -84,7 +89,7 @@ def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tu
             % names
         )
     elif kind == Reminder.Kind.FOLLOW_UP_DUE:
-        names["on"] = agreement.next_follow_up_on.isoformat()
+        names["on"] = _day(agreement.next_follow_up_on)
         subject = _("Follow-up due: %(project)s") % names
         body = (
             _(
@@ -99,7 +104,7 @@ def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tu
             'Nothing has happened on the agreement on "%(project)s" with %(scientist)s '
             "since %(since)s, so it is now marked stalled. Record what is going on, or "
             "resume it when work starts again."
-        ) % {**names, "since": agreement.last_activity_on.isoformat()}
+        ) % {**names, "since": _day(agreement.last_activity_on)}
     return subject, body
 
 

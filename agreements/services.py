@@ -42,9 +42,14 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     by: str
-    needs_reason: bool = False
+    # The question above the reason box; only transitions that need a reason have one.
+    reason_label: Promise | None = None
     # Offered as a form of its own (the revision edits the proposal).
     via_form: bool = False
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.reason_label is not None
 
 
 WORKING_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE)
@@ -61,7 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
             (Stage.PROPOSED,),
             Stage.NEGOTIATING,
             AWAITING,
-            needs_reason=True,
+            reason_label=gettext_lazy("What should change?"),
         ),
         Transition(
             "revise",
@@ -87,18 +92,18 @@ TRANSITIONS: dict[str, Transition] = {
             WORKING_STAGES,
             Stage.STALLED,
             PARTY_OR_COORDINATOR,
-            needs_reason=True,
+            reason_label=gettext_lazy("Why is it stalled?"),
         ),
         Transition(
             "resume", gettext_lazy("Resume"), (Stage.STALLED,), Stage.ACTIVE, PARTY_OR_COORDINATOR
         ),
         Transition(
             "cancel",
-            gettext_lazy("Cancel"),
+            gettext_lazy("Cancel the agreement"),
             (*WORKING_STAGES, Stage.STALLED),
             Stage.CANCELLED,
             PARTY_OR_COORDINATOR,
-            needs_reason=True,
+            reason_label=gettext_lazy("Why cancel the agreement?"),
         ),
     )
 }

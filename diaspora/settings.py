@@ -134,6 +134,7 @@ if env.bool("DJANGO_DISABLE_RATE_LIMITS", default=False):
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["diaspora.formats"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True
@@ -216,6 +217,8 @@ AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 
 SITE_NAME = "Red Diáspora MX"
+# allauth would otherwise prefix its emails' subjects with the request's host.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # Scheme and host for links in emails (no trailing slash).
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from matching.views import fit_for_viewer
+
 from . import services, vocab
 from .filters import ProjectFilter, ScientistFilter
 from .forms import InstitutionForm, JoinInstitutionForm, ProjectForm, ScientistProfileForm
@@ -265,7 +267,12 @@ def project_detail(request, pk):
     return render(
         request,
         "profiles/project_detail.html",
-        {"project": project, "can_edit": can_edit, "statuses": vocab.ProjectStatus},
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "statuses": vocab.ProjectStatus,
+            "fit": None if can_edit else fit_for_viewer(request.user, project),
+        },
     )
 
 
@@ -312,8 +319,10 @@ def project_set_status(request, pk):
     if project.status != status:
         project.status = status
         project.save()
-    messages.success(
-        request,
-        _("The project is now: %(status)s.") % {"status": project.get_status_display()},
-    )
+    said = {
+        vocab.ProjectStatus.DRAFT: _("The project is back to draft."),
+        vocab.ProjectStatus.OPEN: _("The project is now open to collaborators."),
+        vocab.ProjectStatus.CLOSED: _("The project is now closed."),
+    }
+    messages.success(request, said[project.status])
     return redirect(project)

@@ -134,6 +134,33 @@ def test_login_switches_the_interface_to_the_preferred_language(client):
     assert '<html lang="en"' in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("interface", "preferred", "message"),
+    [
+        ("en", "es", "Iniciaste sesión como Ana López."),
+        ("es", "en", "Successfully signed in as Ana López."),
+    ],
+)
+def test_the_signed_in_message_is_in_the_language_the_pages_switch_to(
+    client, interface, preferred, message
+):
+    UserFactory(email="ana@example.org", full_name="Ana López", preferred_language=preferred)
+    client.post(reverse("set_language"), {"language": interface, "next": "/"})
+    response = client.post(
+        reverse("account_login"), {"login": "ana@example.org", "password": PASSWORD}, follow=True
+    )
+    assert f'<html lang="{preferred}"' in response.text
+    assert [str(m) for m in response.context["messages"]] == [message]
+
+
+def test_the_verification_email_names_the_site_not_the_host(client):
+    client.post(reverse("account_signup"), signup_data())
+    message = mail.outbox[0]
+    assert message.subject == "[Red Diáspora MX] Confirma tu dirección de correo"
+    assert message.body.startswith("¡Hola de parte de Red Diáspora MX!")
+    assert "Hello from" not in message.body and "testserver!" not in message.body
+
+
 def test_choosing_a_language_while_logged_in_is_remembered(client):
     user = UserFactory(preferred_language="es")
     client.force_login(user)

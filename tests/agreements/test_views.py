@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -512,3 +513,49 @@ def test_coordinator_adds_and_ticks_milestones(client, roles, active):
     milestone.refresh_from_db()
     assert milestone.done
     assert active.milestones.count() == 2
+
+
+# --- what the page says -------------------------------------------------------
+
+
+def _details_of(html: str, action: str) -> str:
+    """The <details> block holding an action's reason form."""
+    match = re.search(rf'<details[^>]*data-action="{action}"[^>]*>.*?</details>', html, re.S)
+    assert match, f"no folded form for {action}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("language", "cancel", "why_cancel", "why_stalled"),
+    [
+        ("en", "Cancel the agreement", "Why cancel the agreement?", "Why is it stalled?"),
+        ("es", "Cancelar el acuerdo", "¿Por qué cancelar el acuerdo?", "¿Por qué está estancado?"),
+    ],
+)
+def test_the_proposer_chooses_a_step_before_its_reason_box_shows(
+    client, roles, proposed, language, cancel, why_cancel, why_stalled
+):
+    login(client, roles.scientist)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    cancel_form = _details_of(html, "cancel")
+    stall_form = _details_of(html, "stall")
+    # Folded until chosen: each <details> is closed and names its action.
+    assert " open" not in cancel_form.split(">")[0]
+    assert " open" not in stall_form.split(">")[0]
+    assert re.search(rf"<summary[^>]*>{cancel}</summary>", cancel_form)
+    # Each reason box asks its own question: no two identical "Reason" labels.
+    assert why_cancel in cancel_form and why_stalled not in cancel_form
+    assert why_stalled in stall_form and why_cancel not in stall_form
+    assert html.count('name="reason"') == 2
+
+
+def test_agreement_dates_write_the_month_out(client, roles, proposed):
+    login(client, roles.scientist)
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    assert "15 Jan 2027" in english and "1 Mar 2027" in english
+    client.cookies["django_language"] = "es"
+    spanish = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    assert "15 ene 2027" in spanish and "1 mar 2027" in spanish
+    assert "2027-01-15" not in spanish.replace('datetime="', "")
