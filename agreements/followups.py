@@ -9,13 +9,12 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications import events as notification_events
 from profiles.models import Membership
 
 from . import services
@@ -130,11 +129,7 @@ class _Sender:
             if (user.pk, key) in done:
                 continue
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                subject, body = _message(kind, agreement, milestone)
-                link = getattr(settings, "SITE_URL", "") + reverse(
-                    "agreements:detail", args=[agreement.pk]
-                )
-                full_body = f"{body}\n\n{link}\n"
+                _subject, body = _message(kind, agreement, milestone)
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
@@ -146,10 +141,17 @@ class _Sender:
                         message=body,
                         sent_on=self.today,
                     )
+                    # In the notification centre, and by email after the commit.
+                    notification_events.reminder(
+                        user=user,
+                        reminder_kind=kind,
+                        key=key,
+                        agreement=agreement,
+                        milestone=milestone,
+                    )
             except IntegrityError:
                 continue  # another run got there first
             done.add((user.pk, key))
-            send_mail(subject, full_body, None, [user.email], fail_silently=True)
             self.sent += 1
             self.counts[kind] += 1
             if (agreement.pk, key) not in touched:
