@@ -17,9 +17,9 @@ DATE_PARAMS = ("due", "since")
 
 
 class Delivery(models.TextChoices):
-    EMAIL = "email", _("Email me right away")
+    EMAIL = "email", _("Email right away")
     DIGEST = "digest", _("In the weekly digest")
-    APP = "app", _("Only here, in the app")
+    APP = "app", _("Only in the app")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('event_key', models.CharField(max_length=200)),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('link', models.CharField(max_length=300)),
-                ('delivery', models.CharField(choices=[('email', 'Email me right away'), ('digest', 'In the weekly digest'), ('app', 'Only here, in the app')], default='email', max_length=10)),
+                ('delivery', models.CharField(choices=[('email', 'Email right away'), ('digest', 'In the weekly digest'), ('app', 'Only in the app')], default='email', max_length=10)),
                 ('emailed_at', models.DateTimeField(blank=True, null=True)),
                 ('digested_at', models.DateTimeField(blank=True, null=True)),
                 ('read_at', models.DateTimeField(blank=True, null=True)),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('interest', 'Interest from the other side'), ('introduction', 'Introductions'), ('agreement_proposed', 'Agreement proposed'), ('agreement_changes_requested', 'Changes asked to an agreement'), ('agreement_revised', 'Agreement revised'), ('agreement_signed', 'Agreement accepted and signed'), ('agreement_started', 'Agreement started'), ('agreement_completed', 'Agreement completed'), ('agreement_stalled', 'Agreement stalled'), ('agreement_resumed', 'Agreement resumed'), ('agreement_cancelled', 'Agreement cancelled'), ('milestone_added', 'Milestone added'), ('milestone_due', 'Milestone coming due'), ('milestone_overdue', 'Milestone overdue'), ('milestone_done', 'Milestone done'), ('follow_up_due', 'Follow-up due'), ('coordinator_assigned', 'Agreement assigned to you'), ('institution_registered', 'Institution registered'), ('institution_decided', 'Institution approved or rejected'), ('membership_requested', 'Request to join an institution'), ('membership_decided', 'Membership approved or rejected')], max_length=40)),
-                ('delivery', models.CharField(choices=[('email', 'Email me right away'), ('digest', 'In the weekly digest'), ('app', 'Only here, in the app')], max_length=10)),
+                ('delivery', models.CharField(choices=[('email', 'Email right away'), ('digest', 'In the weekly digest'), ('app', 'Only in the app')], max_length=10)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preferences', to=settings.AUTH_USER_MODEL)),
             ],
             options={
