@@ -26,9 +26,7 @@ def signup_data(**overrides):
 
 
 def confirmation_url(message):
-    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body).group(
-        1
-    )
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body).group(1)
 
 
 def test_signup_page_shows_role_and_privacy_fields(client):

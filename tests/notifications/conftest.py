@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 
 from notifications.models import Notification
+from tests.live_worker import live_services, live_worker  # noqa: F401
 
 
 @pytest.fixture
