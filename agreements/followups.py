@@ -6,6 +6,7 @@ second run the same day sends and changes nothing.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -168,7 +169,6 @@ def run_followups(today: datetime.date) -> dict:
     """Run the daily follow-up once for `today`; returns a summary."""
     stall_days, soon_days = FollowUpSettings.current()
     sender = _Sender(today)
-    coordinators = list(User.objects.coordinators().order_by("pk"))
 
     # 1. Stall what has slept for stall_days.
     cutoff = today - datetime.timedelta(days=stall_days)
@@ -205,10 +205,17 @@ def run_followups(today: datetime.date) -> dict:
 
     parties = _Parties(stalled + [m.agreement for m in milestones])
 
+    @functools.cache
+    def followers(institution_id: int, areas: tuple[str, ...]) -> list[User]:
+        return notification_events.coordinators_following(
+            institution_id=institution_id, areas=areas
+        )
+
     def coordinators_of(agreement):
+        """The assigned coordinator, else those who follow its institution or area."""
         if agreement.coordinator_id and agreement.coordinator.is_active:
             return [agreement.coordinator]
-        return coordinators
+        return followers(agreement.project.institution_id, tuple(agreement.project.areas))
 
     items = []
     for a in stalled:

@@ -90,9 +90,16 @@ def kinds_for(*, is_scientist: bool, is_member: bool, is_coordinator: bool) -> l
     return [k for k in Kind.values if SPECS[k].audience in wanted]
 
 
+class _Names(dict):
+    """A missing name (a row from before a name was recorded) reads as empty, not an error."""
+
+    def __missing__(self, key):
+        return ""
+
+
 def title(kind: str, p: dict) -> str:
     """One line naming what happened and who did it, in the active language."""
-    p = {"actor": p.get("actor") or _("Someone"), **{k: v for k, v in p.items() if k != "actor"}}
+    p = _Names(p, actor=p.get("actor") or _("Someone"))
     if kind == Kind.INTEREST:
         if p.get("side") == "institution":
             return _("%(institution)s is interested in working with you on “%(project)s”") % p

@@ -64,7 +64,8 @@ def notify(
         readers[user.pk] = user
     if not readers:
         return
-    params = {"actor": str(actor) if actor else "", **(params or {})}
+    # The actor's name only: their email is a contact detail.
+    params = {"actor": actor.full_name if actor else "", **(params or {})}
     deliveries = deliveries_for(readers.values(), kind)
     Notification.objects.bulk_create(
         [

@@ -355,3 +355,30 @@ def test_a_rolled_back_change_notifies_nobody(people, introduction, committed):
         raise RuntimeError
     assert not Notification.objects.exists()
     assert mail.outbox == []
+
+
+def test_follow_ups_of_an_unassigned_agreement_reach_the_coordinators_who_follow_it(
+    people, committed
+):
+    elsewhere = factories.CoordinatorFactory()
+    NotificationSettings.of(elsewhere).followed_institutions.add(people.other_institution)
+    factories.AgreementFactory(
+        scientist=people.profile,
+        project=people.project,
+        last_activity_on=TODAY,
+        next_follow_up_on=TODAY,
+    )
+    with committed():
+        run_followups(TODAY)
+    assert notified(Kind.FOLLOW_UP_DUE) == [people.coordinator.email]
+
+
+def test_a_notification_names_the_actor_but_never_their_email(people, committed):
+    people.member.full_name = ""
+    people.member.save()
+    agreement = factories.AgreementFactory(scientist=people.profile, project=people.project)
+    with committed():
+        agreements.add_milestone(agreement=agreement, by=people.member, title="Informe")
+    message = message_to(people.scientist)
+    assert people.member.email not in message.body
+    assert "Alguien agregó el hito «Informe»" in message.subject
