@@ -114,3 +114,19 @@ def test_an_emails_html_part(browser, live_server, proposal, shot, settings):
         assert fits_the_screen(page)
         shot(page, name)
         context.close()
+
+
+def test_an_introduction_emails_html_part(browser, live_server, transactional_db, shot):
+    from notifications import events
+
+    roles = factories.RoleSet.build()
+    introduction = factories.IntroductionFactory(scientist=roles.profile, project=roles.project)
+    events.introduction_made(introduction)
+    message = next(m for m in mail.outbox if m.to == [roles.scientist.email])
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(message.alternatives[0][0])
+    assert page.locator(f"a[href='mailto:{roles.member.email}']").count() == 1
+    assert fits_the_screen(page)
+    shot(page, "introduction-phone")
+    context.close()
