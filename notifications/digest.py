@@ -1,6 +1,7 @@
 """The weekly digest: what is new and what waits on the reader, or nothing at all."""
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from profiles.models import Membership, ScientistProfile
 
 from . import services
 from .models import Notification, NotificationSettings
+
+logger = logging.getLogger(__name__)
 
 WEEK = datetime.timedelta(days=7)
 # A digest is not sent twice within this time, however often the job runs.
@@ -246,7 +249,9 @@ def send_digest(user_id: int, *, now: datetime.datetime | None = None) -> bool:
     try:
         get_connection().send_messages([message])
     except Exception:
+        # Next run tries again; the rest of the chunk goes on.
         NotificationSettings.objects.filter(pk=chosen.pk).update(last_digest_at=last)
-        raise
+        logger.exception("Could not send the weekly digest of user %s", user_id)
+        return False
     Notification.objects.filter(pk__in=[n.pk for n in digest.notifications]).update(digested_at=now)
     return True

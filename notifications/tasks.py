@@ -7,13 +7,9 @@ from . import digest, services
 DIGEST_CHUNK = 200
 
 
-@shared_task(
-    name="notifications.tasks.send_notification_emails",
-    autoretry_for=(ConnectionError,),
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(name="notifications.tasks.send_notification_emails")
 def send_notification_emails(ids: list[int]) -> int:
+    """Emails that fail are given back to the sweep (send_pending_emails), not retried here."""
     return services.send_notification_emails(ids)
 
 

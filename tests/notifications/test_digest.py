@@ -145,3 +145,11 @@ def test_the_weekly_digest_is_a_stored_schedule(db):
     assert task.enabled
     assert task.crontab.day_of_week == "1"
     assert PeriodicTask.objects.get(task="notifications.tasks.send_pending_emails").enabled
+
+
+def test_a_failing_mail_server_leaves_the_digest_for_the_next_run(busy_week, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.test_tasks.FailingBackend"
+    assert not digest.send_digest(busy_week.scientist.pk, now=NOW)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert digest.send_digest(busy_week.scientist.pk, now=NOW + datetime.timedelta(hours=1))
+    assert len(mail.outbox) == 1
