@@ -130,3 +130,15 @@ def test_an_introduction_emails_html_part(browser, live_server, transactional_db
     assert fits_the_screen(page)
     shot(page, "introduction-phone")
     context.close()
+
+
+def test_the_not_found_page_in_the_sites_layout(browser, live_server, proposal, shot):
+    roles, _agreement = proposal
+    context, page = logged_in(browser, live_server, roles.scientist, viewport=PHONE)
+    response = page.goto(live_server.url + "/agreements/999999/")
+    assert response.status == 404
+    assert page.locator("#nav-notifications").count() == 1
+    assert page.locator(f"main a[href='{reverse('home')}']").count() == 1
+    assert fits_the_screen(page)
+    shot(page, "404-phone")
+    context.close()
