@@ -73,7 +73,7 @@ SPECS: dict[str, KindSpec] = {
     Kind.COORDINATOR_ASSIGNED: KindSpec(COORDINATORS, gettext_lazy("Open the agreement")),
     Kind.INSTITUTION_REGISTERED: KindSpec(COORDINATORS, gettext_lazy("Review it")),
     Kind.INSTITUTION_DECIDED: KindSpec(MEMBERS, gettext_lazy("Open your institution")),
-    Kind.MEMBERSHIP_REQUESTED: KindSpec(EVERYONE, gettext_lazy("See the request")),
+    Kind.MEMBERSHIP_REQUESTED: KindSpec(MEMBERS, gettext_lazy("See the request")),
     Kind.MEMBERSHIP_DECIDED: KindSpec(MEMBERS, gettext_lazy("Open your institution")),
 }
 

@@ -88,6 +88,7 @@ def test_preferences_are_saved_per_kind(client, roles):
     fields = page.context["form"].fields
     assert "kind_agreement_proposed" in fields
     assert "kind_institution_registered" not in fields  # coordinators only
+    assert "kind_membership_requested" not in fields  # institutions and coordinators
     assert "followed_areas" not in fields
     data = {name: Delivery.EMAIL for name in fields if name.startswith("kind_")}
     data.update(kind_interest=Delivery.DIGEST, kind_milestone_added=Delivery.APP)
