@@ -142,3 +142,18 @@ def test_the_not_found_page_in_the_sites_layout(browser, live_server, proposal, 
     assert fits_the_screen(page)
     shot(page, "404-phone")
     context.close()
+
+
+def test_a_digests_html_part(browser, live_server, proposal, shot):
+    from notifications import digest
+
+    roles, _agreement = proposal
+    assert digest.send_digest(roles.member.pk)
+    message = next(m for m in mail.outbox if m.to == [roles.member.email] and "semana" in m.subject)
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_content(message.alternatives[0][0])
+    assert page.locator("h2").count() >= 2  # new scientists, the agreement waiting
+    assert fits_the_screen(page)
+    shot(page, "digest-phone")
+    context.close()
