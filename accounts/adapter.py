@@ -1,25 +1,46 @@
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
 
-@dataclass(frozen=True)
-class Site:
-    """What allauth's emails call the site ("Hello from {{ current_site.name }}!")."""
+def on_site_url(url: str) -> str:
+    """The same link on the site's own address (settings.SITE_URL), not the request's host."""
+    bits = urlsplit(url)
+    if not (bits.scheme and bits.netloc):
+        return url
+    site = urlsplit(settings.SITE_URL)
+    base_path = site.path.rstrip("/")
+    return urlunsplit((site.scheme, site.netloc, base_path + bits.path, bits.query, bits.fragment))
 
-    name: str
-    domain: str
+
+class OwnSite:
+    """What allauth's email templates read of `current_site`."""
+
+    @property
+    def name(self) -> str:
+        return settings.SITE_NAME
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(settings.SITE_URL).netloc
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's emails name the platform, not the host that served the request
-        (without django.contrib.sites they would say "Hello from 127.0.0.1:8000!")."""
-        site = Site(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
-        super().send_mail(template_prefix, email, {**context, "current_site": site})
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (verification, password reset...) link to settings.SITE_URL,
+        like every other email of the site."""
+        context = {
+            key: on_site_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
+        return super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # The greeting and signature name the site and its address, not the request's host.
+        context = {**context, "current_site": OwnSite()}
+        return super().render_mail(template_prefix, email, context, headers=headers)
 
     def post_login(self, request, user, **kwargs):
         """Switch the interface to the user's preferred language, then log in.

@@ -6,16 +6,16 @@ second run the same day sends and changes nothing.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications import events as notification_events
 from profiles.models import Membership
 
 from . import services
@@ -135,11 +135,7 @@ class _Sender:
             if (user.pk, key) in done:
                 continue
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                subject, body = _message(kind, agreement, milestone)
-                link = getattr(settings, "SITE_URL", "") + reverse(
-                    "agreements:detail", args=[agreement.pk]
-                )
-                full_body = f"{body}\n\n{link}\n"
+                _subject, body = _message(kind, agreement, milestone)
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
@@ -151,10 +147,17 @@ class _Sender:
                         message=body,
                         sent_on=self.today,
                     )
+                    # In the notification centre, and by email after the commit.
+                    notification_events.reminder(
+                        user=user,
+                        reminder_kind=kind,
+                        key=key,
+                        agreement=agreement,
+                        milestone=milestone,
+                    )
             except IntegrityError:
                 continue  # another run got there first
             done.add((user.pk, key))
-            send_mail(subject, full_body, None, [user.email], fail_silently=True)
             self.sent += 1
             self.counts[kind] += 1
             if (agreement.pk, key) not in touched:
@@ -171,7 +174,6 @@ def run_followups(today: datetime.date) -> dict:
     """Run the daily follow-up once for `today`; returns a summary."""
     stall_days, soon_days = FollowUpSettings.current()
     sender = _Sender(today)
-    coordinators = list(User.objects.coordinators().order_by("pk"))
 
     # 1. Stall what has slept for stall_days.
     cutoff = today - datetime.timedelta(days=stall_days)
@@ -208,10 +210,17 @@ def run_followups(today: datetime.date) -> dict:
 
     parties = _Parties(stalled + [m.agreement for m in milestones])
 
+    @functools.cache
+    def followers(institution_id: int, areas: tuple[str, ...]) -> list[User]:
+        return notification_events.coordinators_following(
+            institution_id=institution_id, areas=areas
+        )
+
     def coordinators_of(agreement):
+        """The assigned coordinator, else those who follow its institution or area."""
         if agreement.coordinator_id and agreement.coordinator.is_active:
             return [agreement.coordinator]
-        return coordinators
+        return followers(agreement.project.institution_id, tuple(agreement.project.areas))
 
     items = []
     for a in stalled:

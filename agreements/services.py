@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import Introduction
+from notifications import events as notification_events
 from profiles import vocab
 from profiles.models import Membership
 
@@ -222,7 +223,7 @@ def _check(agreement: Agreement, action: str, user) -> Transition:
 
 
 def _record(agreement, *, actor, kind, message="", channel="", data=None, today=None, touch=True):
-    AgreementEvent.objects.create(
+    event = AgreementEvent.objects.create(
         agreement=agreement,
         actor=actor,
         kind=kind,
@@ -235,6 +236,7 @@ def _record(agreement, *, actor, kind, message="", channel="", data=None, today=
         Agreement.objects.filter(pk=agreement.pk).update(
             last_activity_on=agreement.last_activity_on, updated_at=timezone.now()
         )
+    notification_events.agreement_recorded(event)
 
 
 def _locked(agreement: Agreement) -> Agreement:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "profiles",
     "matching",
     "agreements",
+    "notifications",
     "demo",
 ]
 
@@ -71,7 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "agreements.context_processors.reminders",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -189,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 60 * 12},
     },
 }
+# The weekly digest and the email sweep are stored schedules (notifications
+# migration 0002), editable in the admin like the daily follow-ups.
 
 # Matcher weights: the total score is the weighted mean of the components
 # (documented in README). Language is a hard filter, not a weight.
@@ -219,8 +222,11 @@ MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 SITE_NAME = "Red Diáspora MX"
 # allauth would otherwise prefix its emails' subjects with the request's host.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
-# Scheme and host for links in emails (no trailing slash).
-SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# Scheme and host of every link in every email (no trailing slash): notifications,
+# digests, introductions and allauth's verification and password emails alike.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Pages shown when something is wrong use the site's layout and language.
+CSRF_FAILURE_VIEW = "diaspora.views.csrf_failure"
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)

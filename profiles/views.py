@@ -222,7 +222,7 @@ def institution_decide(request, pk):
     _require_coordinator(request.user)
     approve = _decision(request)
     institution = get_object_or_404(_pending_institutions(), pk=pk)
-    services.decide_institution(institution=institution, approve=approve)
+    services.decide_institution(institution=institution, approve=approve, by=request.user)
     if approve:
         messages.success(request, _("%(name)s was approved.") % {"name": institution.name})
     else:
@@ -236,7 +236,7 @@ def membership_decide(request, pk):
     _require_coordinator(request.user)
     approve = _decision(request)
     membership = get_object_or_404(_pending_memberships(), pk=pk)
-    services.decide_membership(membership=membership, approve=approve)
+    services.decide_membership(membership=membership, approve=approve, by=request.user)
     names = {"user": membership.user, "name": membership.institution.name}
     if approve:
         messages.success(request, _("%(user)s is now a member of %(name)s.") % names)

@@ -54,8 +54,11 @@ def keys_for(user):
     return set(Reminder.objects.filter(user=user).values_list("key", flat=True))
 
 
-def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
-    summary = run_followups(TODAY)
+def test_reminders_due_overdue_follow_up_and_stalled(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
     soon, overdue = world["soon"], world["overdue"]
     for party in (roles.scientist, roles.member):
         assert keys_for(party) == {
@@ -93,14 +96,19 @@ def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
     assert any("Pronto" in m.subject or "Pronto" in m.body for m in to_scientist)
 
 
-def test_second_run_the_same_day_sends_and_changes_nothing(roles, world):
-    run_followups(TODAY)
+def test_second_run_the_same_day_sends_and_changes_nothing(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_followups(TODAY)
     sent, reminders, events = (
         len(mail.outbox),
         Reminder.objects.count(),
         AgreementEvent.objects.count(),
     )
-    summary = run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
+    assert sent > 0
     assert summary["reminders_sent"] == 0
     assert summary["newly_stalled"] == 0
     assert len(mail.outbox) == sent

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from agreements.models import Agreement, Reminder, Stage
+from agreements.models import Agreement, Stage
 from tests import factories
 
 from .conftest import TODAY, make_agreement
@@ -405,50 +405,11 @@ def test_parties_do_not_see_coordinator_tools(client, roles, active):
 # --- reminders --------------------------------------------------------------
 
 
-@pytest.fixture
-def reminder(roles, active):
-    return Reminder.objects.create(
-        user=roles.scientist,
-        agreement=active,
-        kind=Reminder.Kind.MILESTONE_DUE,
-        key="milestone_due:1:2026-11-20",
-        message="El hito vence pronto",
-        sent_on=TODAY,
-    )
-
-
-def test_reminders_need_login(client, reminder):
-    assert client.get(reverse("agreements:reminders")).status_code == 302
-    assert client.post(reverse("agreements:reminder_read", args=[reminder.pk])).status_code == 302
-    assert client.post(reverse("agreements:reminders_read_all")).status_code == 302
-
-
-def test_user_sees_their_reminders_and_the_unread_count(client, roles, reminder):
+def test_the_old_reminders_page_leads_to_the_notification_centre(client, roles):
     login(client, roles.scientist)
     response = client.get(reverse("agreements:reminders"))
-    assert "El hito vence pronto" in response.text
-    assert response.context["unread_reminders"] == 1
-    client.post(reverse("agreements:reminder_read", args=[reminder.pk]))
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None
-    assert client.get(reverse("agreements:reminders")).context["unread_reminders"] == 0
-
-
-@pytest.mark.parametrize("who", ["other_scientist", "member", "other_member", "coordinator"])
-def test_others_do_not_see_or_mark_someone_elses_reminder(client, roles, reminder, who):
-    login(client, getattr(roles, who))
-    assert "El hito vence pronto" not in client.get(reverse("agreements:reminders")).text
-    assert client.post(reverse("agreements:reminder_read", args=[reminder.pk])).status_code == 404
-    client.post(reverse("agreements:reminders_read_all"))
-    reminder.refresh_from_db()
-    assert reminder.read_at is None
-
-
-def test_mark_all_read(client, roles, reminder):
-    login(client, roles.scientist)
-    client.post(reverse("agreements:reminders_read_all"))
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None
+    assert response.status_code == 302
+    assert response.url == reverse("notifications:list")
 
 
 # --- dashboard access -------------------------------------------------------
