@@ -184,13 +184,16 @@ def test_celery_task_runs_the_job(roles, world):
     assert summary["newly_stalled"] == 1
 
 
-def test_reminders_write_the_month_out_in_the_readers_language(roles, world):
+def test_reminders_write_the_month_out_in_the_readers_language(
+    roles, world, django_capture_on_commit_callbacks
+):
     roles.member.preferred_language = "en"
     roles.member.save()
-    run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
+        run_followups(TODAY)
     soon = [m for m in mail.outbox if "Pronto" in m.subject]
     to_scientist = next(m for m in soon if m.to == [roles.scientist.email])
     to_member = next(m for m in soon if m.to == [roles.member.email])
-    assert "23 nov 2026" in to_scientist.body
-    assert "23 Nov 2026" in to_member.body
+    assert "23 de noviembre de 2026" in to_scientist.body
+    assert "Nov. 23, 2026" in to_member.body
     assert "2026-11-23" not in to_scientist.body + to_member.body
