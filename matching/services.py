@@ -95,7 +95,7 @@ def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
 
 
 def recommended_scientists(project: Project) -> QuerySet[Match]:
-    """A project's stored suggestions, best first; none while it is not open or its seats are filled."""
+    """A project's stored suggestions, best first; none while it is closed or its seats filled."""
     if not project.is_open or project.is_filled:
         return Match.objects.none()
     return (

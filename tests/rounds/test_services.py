@@ -72,10 +72,14 @@ def test_declined_pairs_no_common_language_and_zero_scores_are_never_assigned():
     for s in (declined_by_scientist, declined_by_institution, english_only):
         MatchFactory(scientist=s, project=project, score=0.9)
     MatchFactory(scientist=zero, project=project, score=0.0)
-    InterestFactory(scientist=declined_by_scientist, project=project,
-                    decision=Interest.Decision.DECLINED)  # fmt: skip
-    InterestFactory(scientist=declined_by_institution, project=project,
-                    side=Interest.Side.INSTITUTION, decision=Interest.Decision.DECLINED)  # fmt: skip
+    declined = Interest.Decision.DECLINED
+    InterestFactory(scientist=declined_by_scientist, project=project, decision=declined)
+    InterestFactory(
+        scientist=declined_by_institution,
+        project=project,
+        side=Interest.Side.INSTITUTION,
+        decision=declined,
+    )
     round = compute(make_round(project))
     assert pairs_of(round) == set()
     assert round.empty_seats == [
