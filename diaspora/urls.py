@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("matching/", include("matching.urls")),
     path("agreements/", include("agreements.urls")),
+    path("rounds/", include("rounds.urls")),
 ]

@@ -164,7 +164,8 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
         min_value=1,
         max_value=MAX_COLLABORATIONS,
         initial=1,
-        help_text=_("Signed and active agreements count against it."),
+        required=False,
+        help_text=_("Signed and active agreements count against it. Empty means 1."),
     )
     languages = _multiple(
         _("Languages you work in"), vocab.language_choices, required=True, scroll=True
@@ -249,6 +250,9 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
         if len(summary) > 5000:
             raise forms.ValidationError(_("Keep the summary under 5,000 characters."))
         return summary
+
+    def clean_max_collaborations(self):
+        return self.cleaned_data.get("max_collaborations") or 1
 
     def clean_abroad_since(self):
         year = self.cleaned_data.get("abroad_since")

@@ -8,3 +8,9 @@ def quiet_matcher():
     """Stored suggestions come only from the test (the matcher does not rescore on save)."""
     with rescoring_suspended():
         yield
+
+
+@pytest.fixture
+def english(settings):
+    """Assertions read English text: pin the language of requests without a preference."""
+    settings.LANGUAGE_CODE = "en"
