@@ -10,7 +10,8 @@ may be used once. The assignment maximises the total score.
   capacity a column, plus one "empty" column per seat. A pair between a project
   with several seats and a scientist with several units of capacity would be
   usable twice in that expansion, so such a pair goes through a two-node gadget
-  (its own row and column) that lets it carry at most one unit.
+  (its own row and column) that lets it carry at most one unit; gadgets are
+  added only to the pairs an optimum used twice, and the matching solved again.
 - With rules (at most N scientists per institution abroad; at least one seat in
   each under-served state) it is an integer program solved exactly by HiGHS
   (scipy.optimize.milp). The state rule comes first: the solver covers as many
@@ -159,13 +160,29 @@ def _solution(inst: Instance, chosen: np.ndarray, method: str, started: float) -
 
 
 def solve_matching(inst: Instance) -> Solution:
-    """Exact maximum-score b-matching through LAPJVsp on the seat/capacity expansion."""
+    """Exact maximum-score b-matching through LAPJVsp on the seat/capacity expansion.
+
+    Gadgets are added lazily: solve with gadgets only on the pairs seen used twice
+    so far (a relaxation of the real problem), and add gadgets for the pairs its
+    optimum uses twice, until none is. The last optimum uses every pair at most
+    once, so it is feasible, and being the optimum of a relaxation it is optimal.
+    """
     started = time.perf_counter()
+    guarded = np.zeros(len(inst.edge_project), dtype=bool)
+    while True:
+        chosen, doubled = _solve_matching(inst, guarded)
+        if not len(doubled):
+            return _solution(inst, chosen, "matching", started)
+        guarded[doubled] = True
+
+
+def _solve_matching(inst: Instance, guarded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(chosen edges, edges used more than once): `guarded` edges get a gadget."""
     res = _residual(inst)
     chosen = inst.forced.copy()
     free = res.free
     if len(free) == 0:
-        return _solution(inst, chosen, "matching", started)
+        return chosen, free
     p = inst.edge_project[free]
     s = inst.edge_scientist[free]
     w = inst.weight[free]
@@ -174,7 +191,7 @@ def solve_matching(inst: Instance) -> Solution:
     n_seats, n_copies = int(seat_start[-1]), int(copy_start[-1])
     big = SCALE + 1  # every cost stays >= 1: LAPJVsp needs no zero-weight edges
     ns, nc = res.seats[p], res.capacity[s]
-    gadget = (ns > 1) & (nc > 1)
+    gadget = (ns > 1) & (nc > 1) & guarded[free]
     n_gadgets = int(gadget.sum())
 
     rows, cols, costs, ids = [], [], [], []
@@ -235,10 +252,12 @@ def solve_matching(inst: Instance) -> Solution:
     wanted = np.flatnonzero(direct) * shape[1] + seat_cols[direct]
     at = order[np.searchsorted(keys, wanted, sorter=order)]
     direct_ids = ids[at] - 1
-    chosen[free[direct_ids[direct_ids >= 0]]] = True
+    direct_ids = direct_ids[direct_ids >= 0]
+    used, times = np.unique(direct_ids, return_counts=True)
+    chosen[free[used]] = True
     used_gadgets = seat_cols[(seat_cols >= n_copies) & (seat_cols < n_copies + n_gadgets)]
     chosen[free[g_edges[used_gadgets - n_copies]]] = True
-    return _solution(inst, chosen, "matching", started)
+    return chosen, free[used[times > 1]]
 
 
 def solve_milp(inst: Instance) -> Solution:
