@@ -160,7 +160,10 @@ def _empty_seats(round: Round) -> list[dict]:
 @login_required
 def round_progress(request, pk: int):
     round = _round_for(request, pk)
-    return render(request, "rounds/_progress.html", {"round": round})
+    response = render(request, "rounds/_progress.html", {"round": round})
+    if not round.is_busy and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # done: reload the page to show the result
+    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
 import pytest
 
 from matching.signals import rescoring_suspended
+from tests.live_worker import live_services, live_worker  # noqa: F401
 
 
 @pytest.fixture
