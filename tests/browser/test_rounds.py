@@ -64,17 +64,18 @@ def test_coordinator_creates_reviews_adjusts_and_publishes_a_round(
 
     page.click(f"form[action='{reverse('rounds:publish', args=[round.pk])}'] button")
     page.wait_for_selector(".message")
-    assert set(round.assignments.values_list("status", flat=True)) == {
-        Assignment.Status.PUBLISHED
-    }
+    assert set(round.assignments.values_list("status", flat=True)) == {Assignment.Status.PUBLISHED}
     shot(page, "4-published")
     ctx.close()
 
     # A published scientist sees the suggestion marked with the round.
     published = round.assignments.filter(scientist__user__isnull=False).first()
-    assert Match.objects.get(
-        scientist=published.scientist, project=published.project
-    ).proposed_in_round == round
+    assert (
+        Match.objects.get(
+            scientist=published.scientist, project=published.project
+        ).proposed_in_round
+        == round
+    )
     ctx, page = as_user(browser, live_server, published.scientist.user)
     page.goto(live_server.url + reverse("matching:my_recommendations"))
     card = f"#pair-{published.scientist_id}-{published.project_id}"
