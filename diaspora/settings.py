@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "matching",
     "agreements",
     "rounds",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,15 @@ MATCH_WEIGHTS = {
     "goals": env.float("MATCH_WEIGHT_GOALS", default=0.2),
     "timeline": env.float("MATCH_WEIGHT_TIMELINE", default=0.25),
     "network": env.float("MATCH_WEIGHT_NETWORK", default=0.1),
+}
+# Parts of the field component (renormalised over the parts both sides
+# have): SNII areas, keywords, lexical text match (TF-IDF) and closeness in
+# meaning (sentence encoders). Chosen on the evaluation sets (README).
+MATCH_FIELD_PARTS = {
+    "areas": env.float("MATCH_FIELD_AREAS", default=0.3),
+    "keywords": env.float("MATCH_FIELD_KEYWORDS", default=0.35),
+    "text": env.float("MATCH_FIELD_TEXT", default=0.35),
+    "semantic": env.float("MATCH_FIELD_SEMANTIC", default=0.0),
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)

@@ -41,6 +41,15 @@ def _month(iso: str | None) -> str:
         return iso
 
 
+def _quote(sentence: str) -> str:
+    sentence = " ".join(str(sentence).split())
+    if not sentence:
+        return ""
+    if len(sentence) > 240:
+        sentence = sentence[:239].rstrip() + "…"
+    return _("“%(sentence)s”") % {"sentence": sentence.rstrip(".")}
+
+
 def _join(items: list[str]) -> str:
     return ", ".join(items)
 
@@ -80,6 +89,30 @@ def render_reason(reason: dict, audience: str | None = None) -> str:
         if you:
             return _("Your keyword '%(mine)s' matches '%(theirs)s'.") % args
         return _("The scientist's keyword '%(mine)s' matches the project's '%(theirs)s'.") % args
+    if code == "close_in_meaning":
+        args = {
+            "project": _quote(p.get("project_sentence", "")),
+            "scientist": _quote(p.get("scientist_sentence", "")),
+        }
+        if args["project"] and args["scientist"]:
+            if you:
+                return (
+                    _(
+                        "Your profile and the project describe closely related work: "
+                        "the project says %(project)s and you wrote %(scientist)s."
+                    )
+                    % args
+                )
+            return (
+                _(
+                    "The profile and the project describe closely related work: "
+                    "the project says %(project)s and the profile says %(scientist)s."
+                )
+                % args
+            )
+        if you:
+            return _("Your profile and the project describe closely related work.")
+        return _("The profile and the project describe closely related work.")
     if code == "shared_terms":
         return _("Both texts mention %(terms)s.") % {"terms": _join(p.get("terms", []))}
     if code == "shared_goals":

@@ -5,7 +5,7 @@ import logging
 from celery import chord, shared_task
 from django.utils import timezone
 
-from . import matcher
+from . import embeddings, matcher
 from .models import MatchRun
 
 log = logging.getLogger(__name__)
@@ -13,12 +13,27 @@ log = logging.getLogger(__name__)
 
 @shared_task
 def rescore_scientist_task(scientist_id: int) -> None:
+    """After a profile is saved: its vector if its text changed, then its rows."""
+    embeddings.embed("scientist", [scientist_id])
     matcher.rescore_scientist(scientist_id)
 
 
 @shared_task
 def rescore_project_task(project_id: int) -> None:
+    embeddings.embed("project", [project_id])
     matcher.rescore_project(project_id)
+
+
+@shared_task
+def embed_chunk_task(kind: str, ids: list[int]) -> int:
+    """Vectors of a chunk of profiles or projects that lack a current one. A
+    failure leaves them without a vector (scored without the semantic part)
+    rather than holding up the rematch waiting for this chunk."""
+    try:
+        return embeddings.embed(kind, ids)
+    except Exception:
+        log.exception("Could not embed %s %s..%s", kind, ids[:1], ids[-1:])
+        return 0
 
 
 @shared_task
@@ -33,6 +48,23 @@ def finish_run_task(_results=None, run_id: int | None = None) -> int:
 
 @shared_task
 def start_full_rematch_task(run_id: int) -> int:
+    """Compute the missing vectors (chunks shared by the workers), then score."""
+    run = MatchRun.objects.filter(pk=run_id).first()
+    if run is None or run.status == MatchRun.Status.DONE:
+        return run_id
+    todo = [
+        embed_chunk_task.si(kind, chunk)
+        for kind in embeddings.KINDS
+        for chunk in embeddings.chunks(embeddings.missing_ids(kind), embeddings.CHUNK)
+    ]
+    if todo:
+        chord(todo)(score_full_rematch_task.si(run_id))
+        return run_id
+    return score_full_rematch_task(run_id)
+
+
+@shared_task
+def score_full_rematch_task(run_id: int) -> int:
     """Refit the model, then score the chunks in parallel and finish the run."""
     run = MatchRun.objects.filter(pk=run_id).first()
     if run is None or run.status == MatchRun.Status.DONE:
