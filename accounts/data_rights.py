@@ -25,6 +25,7 @@ from django.db.models import Q
 from accounts.models import ErasedEmail
 from agreements.models import Agreement, AgreementEvent, Reminder
 from matching.models import Interest, Introduction
+from notifications.models import Notification, NotificationPreference
 from profiles.models import Membership, ScientistProfile
 
 EXPORT_VERSION = 1
@@ -204,6 +205,21 @@ def export_user_data(user) -> dict:
             .select_related("agreement")
             .order_by("sent_on", "pk")
         ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "what": n.title,
+                "link": n.link,
+                "created_at": n.created_at,
+                "delivery": n.delivery,
+                "emailed_at": n.emailed_at,
+                "read_at": n.read_at,
+            }
+            for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+        ],
+        "notification_preferences": dict(
+            NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
+        ),
     }
 
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("matching/", include("matching.urls")),
     path("agreements/", include("agreements.urls")),
     path("rounds/", include("rounds.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -167,6 +167,15 @@ def _pair_suggestion(scientist: ScientistProfile, project: Project, viewer_side)
     return _suggestions([match], viewer_side)[0]
 
 
+def fit_for_viewer(user, project: Project) -> Suggestion | None:
+    """How an open project fits the scientist looking at it (score, reasons, their
+    interest), or None when the viewer has no scientist profile."""
+    profile = services.scientist_profile_of(user)
+    if profile is None or not project.is_open:
+        return None
+    return _pair_suggestion(profile, project, Interest.Side.SCIENTIST)
+
+
 def _declined(side: str):
     return Exists(
         Interest.objects.filter(

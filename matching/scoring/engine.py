@@ -65,15 +65,24 @@ COMPONENTS = ("field", "goals", "timeline", "network", "language")
 
 # Parts of the field component, renormalised over the parts both sides have
 # (settings.MATCH_FIELD_PARTS; chosen on the evaluation sets, see the README).
-DEFAULT_FIELD_PARTS = {"areas": 0.3, "keywords": 0.35, "text": 0.35, "semantic": 0.0}
+# "semantic" weighs closeness in meaning across two languages; within one
+# language the lexical match orders expertise better and meaning only adds
+# "semantic_same".
+DEFAULT_FIELD_PARTS = {
+    "areas": 0.2,
+    "keywords": 0.2,
+    "text": 0.25,
+    "semantic": 2.0,
+    "semantic_same": 0.05,
+}
 TEXT_FULL = 0.35
 # Cosines of each encoder mapped linearly to [0, 1]: at or below `floor` a
 # pair of texts is unrelated, at or above `full` it is about the same work.
-SEMANTIC_SCALE = {semantic.USE: (0.15, 0.55), semantic.E5: (0.78, 0.9)}
+SEMANTIC_SCALE = {semantic.USE: (0.2, 0.6), semantic.E5: (0.78, 0.87)}
 # How the encoders are blended, for texts in one language and across two.
 SEMANTIC_BLEND = {
-    "same": {semantic.USE: 0.5, semantic.E5: 0.5},
-    "cross": {semantic.USE: 0.5, semantic.E5: 0.5},
+    "same": {semantic.USE: 0.4, semantic.E5: 0.6},
+    "cross": {semantic.USE: 0.4, semantic.E5: 0.6},
 }
 LANGUAGE_CODES = {"es": 1, "en": 2}
 MAX_DF = 0.5  # words in more than half of all texts say nothing about a pair
@@ -86,7 +95,7 @@ NEUTRAL_TIMELINE_PART = 0.6
 DEFAULT_FIRST_RESULTS = 6.0
 ALMA_SHARE, STATE_SHARE = 0.7, 0.3
 TIMELINE_GATE = 0.5
-FIELD_GATE = 0.5
+FIELD_GATE = 0.2
 DEFAULT_LANGUAGE = "es"
 DAYS_PER_MONTH = 30.4375
 _EPOCH = datetime.date(2000, 1, 1)
@@ -681,9 +690,12 @@ def _field_weights_tables(S: Features, P: Features) -> tuple[np.ndarray, ...]:
     fp = field_parts()
     hf = _outer(S.has_fields, P.has_fields) * f32(fp["areas"])
     hk = _outer(S.has_kw, P.has_kw) * f32(fp["keywords"])
-    hs = _outer(S.has_sem, P.has_sem) * f32(fp["semantic"])
+    cross = cross_language(S, P)
+    hs = _outer(S.has_sem, P.has_sem) * np.where(
+        cross, f32(fp["semantic"]), f32(fp["semantic_same"])
+    ).astype(f32)
     ht = _outer(S.has_text, P.has_text) * f32(fp["text"])
-    ht[cross_language(S, P) & (hs > 0)] = 0.0
+    ht[cross & (hs > 0)] = 0.0
     den = hf + hk + ht + hs
     inv = np.divide(f32(1.0), den, out=np.zeros_like(den), where=den > 0)
     return hf * inv, hk * inv, ht * inv, hs * inv

@@ -27,8 +27,9 @@ KEYWORD_REASON_MIN = 0.5
 MAX_KEYWORD_REASONS = 3
 MAX_TERMS = 4
 # The semantic part "carries" a pair when the texts are at least this close
-# in meaning (in [0, 1]) and the part counts in the field score.
+# in meaning (in [0, 1]) and the part weighs at least this share of the field.
 SEMANTIC_REASON_MIN = 0.5
+SEMANTIC_REASON_SHARE = 0.25
 # Words, and hyphenated or slashed compounds (never split: "RNA-seq" is not
 # "rna" and "seq"); compounds are left to the keywords.
 _WORD = re.compile(r"\w+(?:[-/]\w+)*", re.UNICODE)
@@ -400,7 +401,9 @@ def _surface(text: str) -> dict[str, str]:
 
 def _semantic_reasons(parts: dict) -> list[dict]:
     closeness = parts.get("semantic", 0.0)
-    if parts.get("semantic_weight", 0.0) > 0 and closeness >= SEMANTIC_REASON_MIN:
+    if parts.get("semantic_weight", 0.0) >= SEMANTIC_REASON_SHARE and (
+        closeness >= SEMANTIC_REASON_MIN
+    ):
         return [{"code": "close_in_meaning", "params": {"closeness": round(float(closeness), 2)}}]
     return []
 

@@ -79,7 +79,8 @@ class NaiveScorer:
         if kw_s and kw_p:
             num += parts["keywords"] * kw
             den += parts["keywords"]
-        if tx_s and tx_p and not (cross and has_sem and parts["semantic"] > 0):
+        semantic_part = parts["semantic"] if cross else parts["semantic_same"]
+        if tx_s and tx_p and not (cross and has_sem and semantic_part > 0):
             num += parts["text"] * text
             den += parts["text"]
         if has_sem:
@@ -90,8 +91,8 @@ class NaiveScorer:
                 cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
                 scaled = min(1.0, max(0.0, (cos - floor) / (full - floor)))
                 meaning += engine.SEMANTIC_BLEND["cross" if cross else "same"][encoder] * scaled
-            num += parts["semantic"] * meaning
-            den += parts["semantic"]
+            num += semantic_part * meaning
+            den += semantic_part
         field = num / den if den else 0.0
 
         # goals

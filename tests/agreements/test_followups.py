@@ -54,8 +54,11 @@ def keys_for(user):
     return set(Reminder.objects.filter(user=user).values_list("key", flat=True))
 
 
-def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
-    summary = run_followups(TODAY)
+def test_reminders_due_overdue_follow_up_and_stalled(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
     soon, overdue = world["soon"], world["overdue"]
     for party in (roles.scientist, roles.member):
         assert keys_for(party) == {
@@ -93,14 +96,19 @@ def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
     assert any("Pronto" in m.subject or "Pronto" in m.body for m in to_scientist)
 
 
-def test_second_run_the_same_day_sends_and_changes_nothing(roles, world):
-    run_followups(TODAY)
+def test_second_run_the_same_day_sends_and_changes_nothing(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_followups(TODAY)
     sent, reminders, events = (
         len(mail.outbox),
         Reminder.objects.count(),
         AgreementEvent.objects.count(),
     )
-    summary = run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
+    assert sent > 0
     assert summary["reminders_sent"] == 0
     assert summary["newly_stalled"] == 0
     assert len(mail.outbox) == sent
@@ -174,3 +182,18 @@ def test_celery_task_runs_the_job(roles, world):
 
     summary = run_daily_followups.delay(TODAY.isoformat()).get()
     assert summary["newly_stalled"] == 1
+
+
+def test_reminders_write_the_month_out_in_the_readers_language(
+    roles, world, django_capture_on_commit_callbacks
+):
+    roles.member.preferred_language = "en"
+    roles.member.save()
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
+        run_followups(TODAY)
+    soon = [m for m in mail.outbox if "Pronto" in m.subject]
+    to_scientist = next(m for m in soon if m.to == [roles.scientist.email])
+    to_member = next(m for m in soon if m.to == [roles.member.email])
+    assert "23 de noviembre de 2026" in to_scientist.body
+    assert "Nov. 23, 2026" in to_member.body
+    assert "2026-11-23" not in to_scientist.body + to_member.body

@@ -10,6 +10,7 @@ from matching import embeddings, matcher
 from matching.models import Match, ProjectEmbedding, ScientistEmbedding
 from matching.scoring import score_pair, semantic
 from matching.scoring.records import ScientistRecord
+from profiles.models import ScientistProfile
 from tests import factories
 
 GROUNDWATER_PROJECT = (
@@ -18,8 +19,8 @@ GROUNDWATER_PROJECT = (
     "medidas para que los pozos de las comunidades no se sequen en los próximos años.",
 )
 GROUNDWATER_PROFILE = (
-    "I model depleted groundwater reserves in semi-arid basins and how rainfall "
-    "replenishes them, combining well records with satellite gravity data."
+    "I model how depleted groundwater reserves in semi-arid basins are replenished, so that "
+    "wells in farming towns do not run dry, combining well records with satellite gravity data."
 )
 COGNATE_NEAR_MISS = (
     "I build models of ocean circulation in the Gulf of California; my analysis of "
@@ -101,6 +102,7 @@ def test_a_profile_saved_before_its_new_vector_exists_is_scored_without_meaning(
     assert not any(r["code"] == "close_in_meaning" for r in stale.reasons)
 
     embeddings.embed("scientist", [profile.pk])
+    profile = ScientistProfile.objects.get(pk=profile.pk)
     assert ScientistRecord.from_profile(profile).vector is not None
 
 
