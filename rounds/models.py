@@ -1,10 +1,16 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Project, ScientistProfile, new_ref
+
+# A round still "computing" after this long lost its worker: it may be started again.
+STALE_COMPUTE_MINUTES = 30
 
 
 class Round(models.Model):
@@ -72,7 +78,11 @@ class Round(models.Model):
 
     @property
     def is_busy(self) -> bool:
-        return self.status == self.Status.COMPUTING
+        """Being computed (a computation older than STALE_COMPUTE_MINUTES was lost)."""
+        if self.status != self.Status.COMPUTING:
+            return False
+        since = timezone.now() - datetime.timedelta(minutes=STALE_COMPUTE_MINUTES)
+        return self.compute_started_at is None or self.compute_started_at > since
 
 
 class PairRule(models.Model):

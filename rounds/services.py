@@ -12,7 +12,7 @@ not declined stay in the assignment when it is recomputed.
 
 from __future__ import annotations
 
-import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,8 +33,8 @@ from profiles.models import SEAT_TAKING_STAGES, Project, ScientistProfile
 from . import solver
 from .models import Assignment, PairRule, Round
 
-# A round still "computing" after this long lost its worker: it may be started again.
-STALE_COMPUTE_MINUTES = 30
+logger = logging.getLogger(__name__)
+
 # Rounds with more candidate pairs than this are computed by a Celery worker.
 INLINE_PAIRS_LIMIT = 20_000
 
@@ -154,13 +154,13 @@ def build_problem(*, round: Round | None = None, max_per_scientist: int | None =
     candidate_ids = {sid for sid, _pid in scores}
     scientists = {
         row[0]: row
-        for row in ScientistProfile.objects.filter(pk__in=_ids_subquery(candidate_ids, scores))
+        for row in ScientistProfile.objects.filter(pk__in=_ids_subquery(candidate_ids))
         .values_list("pk", "ref", "max_collaborations", "institution_abroad", "languages")
         .iterator(chunk_size=20_000)
     }
     taken = dict(
         ScientistProfile.objects.filter(
-            agreements__stage__in=SEAT_TAKING_STAGES, pk__in=_ids_subquery(candidate_ids, scores)
+            agreements__stage__in=SEAT_TAKING_STAGES, pk__in=_ids_subquery(candidate_ids)
         )
         .annotate(n=Count("agreements", filter=Q(agreements__stage__in=SEAT_TAKING_STAGES)))
         .values_list("pk", "n")
@@ -240,7 +240,7 @@ def build_problem(*, round: Round | None = None, max_per_scientist: int | None =
     )
 
 
-def _ids_subquery(ids: set[int], scores):
+def _ids_subquery(ids: set[int]):
     """Scientist ids as a list when small, else as a subquery (SQLite limits parameters)."""
     if len(ids) <= 500:
         return list(ids)
@@ -346,8 +346,7 @@ def start_compute(*, user, round: Round) -> bool:
     _require_coordinator(user)
     with transaction.atomic():
         round = Round.objects.select_for_update().get(pk=round.pk)
-        since = timezone.now() - datetime.timedelta(minutes=STALE_COMPUTE_MINUTES)
-        if round.is_busy and round.compute_started_at and round.compute_started_at > since:
+        if round.is_busy:
             return False
         Round.objects.filter(pk=round.pk).update(
             status=Round.Status.COMPUTING, progress=0, error="", compute_started_at=timezone.now()
@@ -361,8 +360,11 @@ def start_compute(*, user, round: Round) -> bool:
         from .tasks import compute_round_task
 
         transaction.on_commit(lambda: compute_round_task.delay(round_id))
-    else:
+        return True
+    try:
         compute_round(round_id)
+    except Exception:  # the round is marked failed; the page says so and offers a retry
+        logger.exception("Computing round %s failed", round_id)
     return True
 
 

@@ -62,3 +62,40 @@ def test_a_live_worker_computes_a_large_round(live_worker, monkeypatch):
         lambda: Round.objects.get(pk=round.pk).status == Round.Status.COMPUTED, timeout=60
     )
     assert Round.objects.get(pk=round.pk).assignments.count() == 1
+
+
+@pytest.mark.usefixtures("quiet_matcher")
+def test_a_computation_whose_worker_was_lost_can_be_started_again(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    round = large_round(monkeypatch)
+    long_ago = timezone.now() - datetime.timedelta(hours=2)
+    Round.objects.filter(pk=round.pk).update(
+        status=Round.Status.COMPUTING, compute_started_at=long_ago
+    )
+    round.refresh_from_db()
+    assert not round.is_busy
+    assert services.start_compute(user=round.created_by, round=round)
+
+
+@pytest.mark.usefixtures("quiet_matcher")
+def test_a_failed_computation_is_shown_as_failed_not_as_an_error_page(client, monkeypatch):
+    from django.urls import reverse
+
+    from rounds import solver
+
+    project = ProjectFactory(seats=1)
+    MatchFactory(scientist=ScientistProfileFactory(), project=project, score=0.6)
+    round = services.create_round(user=CoordinatorFactory(), name="R", projects=[project])
+
+    def broken(instance):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(solver, "solve", broken)
+    client.force_login(round.created_by)
+    response = client.post(reverse("rounds:compute", args=[round.pk]), follow=True)
+    assert response.status_code == 200
+    round.refresh_from_db()
+    assert round.status == Round.Status.FAILED
