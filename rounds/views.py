@@ -170,10 +170,16 @@ def round_progress(request, pk: int):
 @require_POST
 def round_compute(request, pk: int):
     round = _round_for(request, pk)
-    if services.start_compute(user=request.user, round=round):
-        messages.success(request, _("The round is being computed."))
-    else:
+    if not services.start_compute(user=request.user, round=round):
         messages.warning(request, _("The round is already being computed."))
+        return redirect(round)
+    round.refresh_from_db()
+    if round.is_busy:
+        messages.success(request, _("The round is being computed."))
+    elif round.status == Round.Status.FAILED:
+        messages.error(request, _("The computation failed; try again."))
+    else:
+        messages.success(request, _("The round was computed again."))
     return redirect(round)
 
 

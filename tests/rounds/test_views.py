@@ -106,7 +106,8 @@ def test_coordinator_forbids_a_pair_recomputes_and_publishes(client, roles, roun
         reverse("rounds:rule_add", args=[round.pk]),
         {"scientist_id": roles.profile.pk, "project_id": roles.project.pk, "kind": "forbid"},
     )
-    client.post(reverse("rounds:compute", args=[round.pk]))
+    response = client.post(reverse("rounds:compute", args=[round.pk]), follow=True)
+    assert "The round was computed again." in response.content.decode()
     assert set(round.assignments.values_list("scientist", flat=True)) == {other.pk}
     response = client.post(reverse("rounds:publish", args=[round.pk]), follow=True)
     assert "Published: 1 pairs" in response.content.decode()
