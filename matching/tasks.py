@@ -11,29 +11,34 @@ from .models import MatchRun
 log = logging.getLogger(__name__)
 
 
-@shared_task
-def rescore_scientist_task(scientist_id: int) -> None:
-    """After a profile is saved: its vector if its text changed, then its rows."""
-    embeddings.embed("scientist", [scientist_id])
-    matcher.rescore_scientist(scientist_id)
-
-
-@shared_task
-def rescore_project_task(project_id: int) -> None:
-    embeddings.embed("project", [project_id])
-    matcher.rescore_project(project_id)
-
-
-@shared_task
-def embed_chunk_task(kind: str, ids: list[int]) -> int:
-    """Vectors of a chunk of profiles or projects that lack a current one. A
-    failure leaves them without a vector (scored without the semantic part)
-    rather than holding up the rematch waiting for this chunk."""
+def _embed(kind: str, ids: list[int]) -> int:
+    """Vectors of texts that lack a current one. A failure leaves them without a
+    vector (scored without the semantic part) rather than stopping the work that
+    follows: rescoring, or the rematch waiting for this chunk."""
     try:
         return embeddings.embed(kind, ids)
     except Exception:
         log.exception("Could not embed %s %s..%s", kind, ids[:1], ids[-1:])
         return 0
+
+
+@shared_task
+def rescore_scientist_task(scientist_id: int) -> None:
+    """After a profile is saved: its vector if its text changed, then its rows."""
+    _embed("scientist", [scientist_id])
+    matcher.rescore_scientist(scientist_id)
+
+
+@shared_task
+def rescore_project_task(project_id: int) -> None:
+    _embed("project", [project_id])
+    matcher.rescore_project(project_id)
+
+
+@shared_task
+def embed_chunk_task(kind: str, ids: list[int]) -> int:
+    """Vectors of a chunk of profiles or projects that lack a current one."""
+    return _embed(kind, ids)
 
 
 @shared_task
