@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "profiles",
     "matching",
     "agreements",
+    "rounds",
     "notifications",
     "demo",
 ]

@@ -76,23 +76,24 @@ def scientist_profile_of(user) -> ScientistProfile | None:
 
 
 def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
-    """A scientist's stored suggestions with open projects, best first."""
+    """A scientist's stored suggestions with open projects that have a free seat, best first."""
     return (
         Match.objects.filter(
             scientist=scientist, project__status=vocab.ProjectStatus.OPEN, score__gt=0
         )
-        .select_related("project", "project__institution")
+        .exclude(project__in=Project.objects.seats_filled().values("pk"))
+        .select_related("project", "project__institution", "proposed_in_round")
         .order_by("-score", "project_id")
     )
 
 
 def recommended_scientists(project: Project) -> QuerySet[Match]:
-    """A project's stored suggestions, best first; none while the project is not open."""
-    if not project.is_open:
+    """A project's stored suggestions, best first; none while it is closed or its seats filled."""
+    if not project.is_open or project.is_filled:
         return Match.objects.none()
     return (
         Match.objects.filter(project=project, score__gt=0)
-        .select_related("scientist")
+        .select_related("scientist", "proposed_in_round")
         .order_by("-score", "scientist_id")
     )
 
@@ -137,6 +138,8 @@ def express_interest(
         project = Project.objects.select_for_update().get(pk=project.pk)
         if decision == Interest.Decision.INTERESTED and not project.is_open:
             raise ValidationError(_("This project is not open."))
+        if decision == Interest.Decision.INTERESTED and project.is_filled:
+            raise ValidationError(_("This project's seats are filled."))
         interest, _created = Interest.objects.update_or_create(
             scientist=scientist,
             project=project,
