@@ -6,9 +6,11 @@ How a pair is scored (every component in [0, 1]):
   fields (same discipline 1, a whole area against a discipline in it 0.8,
   same area 0.6, interdisciplinary 0.3; the best pair of fields counts), the
   keywords (cosine of idf-weighted keyword vectors expanded with their fuzzy
-  neighbours, see below) and the free texts (TF-IDF cosine of the scientist's
+  neighbours, see below), the free texts (TF-IDF cosine of the scientist's
   summary and keywords against the project's title, description and
-  keywords; a cosine of ``TEXT_FULL`` or more counts as full agreement).
+  keywords; a cosine of ``TEXT_FULL`` or more counts as full agreement) and
+  their meaning (see semantic_table; across two languages meaning replaces
+  the lexical match, within one it adds a light touch).
 * **goals** — 0.6 × goal overlap (the mean of "how well the scientist's goals
   cover the project's" and the converse, with related goals counting
   partly) + 0.4 × compatibility of the kinds of collaboration. A side with no
@@ -29,9 +31,10 @@ How a pair is scored (every component in [0, 1]):
 
 The total is the weighted mean of field, goals, timeline and network with
 ``settings.MATCH_WEIGHTS``, scaled by ``0.5 + 0.5 × timeline`` and by
-``0.5 + 0.5 × field`` (field and timeline are necessary conditions: a pair
-whose timeline cannot work, or with no topical fit, keeps at most half of
-its score however good the rest), and by the language component. A project
+``0.2 + 0.8 × field`` (field and timeline are necessary conditions: a pair
+whose timeline cannot work keeps at most half of its score, one with no
+topical fit at most a fifth, however good the rest), and by the language
+component. A project
 that is not open scores 0.
 
 Keyword similarity: every distinct normalised keyword (accent-, case- and
@@ -60,7 +63,7 @@ from .institutions import institution_codes
 from .records import ProjectRecord, ScientistRecord
 from .text import analyzer, normalize_keyword
 
-DEFAULT_WEIGHTS = {"field": 0.45, "goals": 0.2, "timeline": 0.25, "network": 0.1}
+DEFAULT_WEIGHTS = {"field": 0.6, "goals": 0.2, "timeline": 0.25, "network": 0.1}
 COMPONENTS = ("field", "goals", "timeline", "network", "language")
 
 # Parts of the field component, renormalised over the parts both sides have
