@@ -35,6 +35,25 @@ class UserFactory(factory.django.DjangoModelFactory):
             user=obj, email=obj.email, primary=True, verified=extracted is not False
         )
 
+    @factory.post_generation
+    def two_factor(obj, create, extracted, **kwargs):
+        """Staff and coordinators have an authenticator app (they may not work
+        without one) unless two_factor=False; others only with two_factor=True."""
+        if not create:
+            return
+        wanted = extracted if extracted is not None else obj.is_staff or obj.is_superuser
+        if wanted or (extracted is None and obj.role == User.Role.COORDINATOR):
+            activate_totp(obj)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def activate_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, TOTP_SECRET)
+
 
 class CoordinatorFactory(UserFactory):
     role = User.Role.COORDINATOR
