@@ -6,13 +6,15 @@ second run the same day sends and changes nothing.
 """
 
 import datetime
+import logging
 from collections import defaultdict
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -29,9 +31,12 @@ from .models import (
     Stage,
 )
 
+logger = logging.getLogger(__name__)
+
 # Milestones are reminded of once the agreement is signed.
 COMMITTED_STAGES = (Stage.SIGNED, Stage.ACTIVE)
 KEY_CHUNK = 500
+STALL_NOTICE_RETRY_DAYS = 7
 
 
 class _Parties:
@@ -100,7 +105,8 @@ def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tu
             "since %(since)s, so it is now marked stalled. Record what is going on, or "
             "resume it when work starts again."
         ) % {**names, "since": agreement.last_activity_on.isoformat()}
-    return subject, body
+    # A subject is one header line, whatever line breaks a title holds.
+    return " ".join(subject.split()), body
 
 
 class _Sender:
@@ -135,6 +141,9 @@ class _Sender:
                     "agreements:detail", args=[agreement.pk]
                 )
                 full_body = f"{body}\n\n{link}\n"
+            # The row claims the reminder (unique per user and key) and is kept only
+            # if the email went out: a reminder counts as sent once it is sent, and
+            # a failed one is tried again on the next run.
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
@@ -146,20 +155,32 @@ class _Sender:
                         message=body,
                         sent_on=self.today,
                     )
+                    send_mail(subject, full_body, None, [user.email])
             except IntegrityError:
                 continue  # another run got there first
+            except Exception:
+                logger.exception("Reminder %s to user %s not sent; retried next run", key, user.pk)
+                continue
             done.add((user.pk, key))
-            send_mail(subject, full_body, None, [user.email], fail_silently=True)
             self.sent += 1
             self.counts[kind] += 1
             if (agreement.pk, key) not in touched:
                 touched.add((agreement.pk, key))
+                self._record_event(agreement, kind, key)
+
+    @staticmethod
+    def _record_event(agreement, kind, key) -> None:
+        """One "reminder sent" entry per reminder on the timeline (a constraint)."""
+        try:
+            with transaction.atomic():
                 AgreementEvent.objects.create(
                     agreement=agreement,
                     actor=None,
                     kind=AgreementEvent.Kind.REMINDER,
                     data={"reminder": kind, "key": key},
                 )
+        except IntegrityError:
+            pass  # an overlapping run recorded it
 
 
 def run_followups(today: datetime.date) -> dict:
@@ -178,10 +199,16 @@ def run_followups(today: datetime.date) -> dict:
         for pk in list(candidates)
         if services.mark_stalled_by_system(agreement_id=pk, today=today, stall_days=stall_days)
     ]
+    # Notices of stalls made in the last days too: one that could not be sent
+    # (its reminder rows are kept only once sent) is tried again.
+    retry_since = timezone.now() - datetime.timedelta(days=STALL_NOTICE_RETRY_DAYS)
+    recently_stalled = AgreementEvent.objects.filter(
+        kind=AgreementEvent.Kind.STAGE, data__auto=True, created_at__gte=retry_since
+    ).values("agreement_id")
     stalled = list(
-        Agreement.objects.filter(pk__in=newly).select_related(
-            "scientist__user", "project", "coordinator"
-        )
+        Agreement.objects.filter(
+            Q(pk__in=newly) | Q(stage=Stage.STALLED, pk__in=recently_stalled)
+        ).select_related("scientist__user", "project", "coordinator")
     )
 
     # 2. Milestones coming due and overdue (committed agreements only).

@@ -41,16 +41,21 @@ class Match(models.Model):
         return f"{self.scientist} ~ {self.project} ({self.score:.2f})"
 
 
+class InterestSide(models.TextChoices):
+    SCIENTIST = "scientist", _("Scientist")
+    INSTITUTION = "institution", _("Institution")
+
+
+class InterestDecision(models.TextChoices):
+    INTERESTED = "interested", _("Interested")
+    DECLINED = "declined", _("Not for me")
+
+
 class Interest(models.Model):
     """One side's decision on a pair: interested, or not for me (with a reason)."""
 
-    class Side(models.TextChoices):
-        SCIENTIST = "scientist", _("Scientist")
-        INSTITUTION = "institution", _("Institution")
-
-    class Decision(models.TextChoices):
-        INTERESTED = "interested", _("Interested")
-        DECLINED = "declined", _("Not for me")
+    Side = InterestSide
+    Decision = InterestDecision
 
     scientist = models.ForeignKey(
         ScientistProfile, on_delete=models.CASCADE, related_name="interests"
@@ -71,6 +76,12 @@ class Interest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["scientist", "project", "side"], name="interest_unique_side"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=InterestSide.values), name="interest_side_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=InterestDecision.values), name="interest_decision_known"
             ),
         ]
 
