@@ -93,15 +93,18 @@ def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
     )
 
 
-def recommended_scientists(project: Project) -> QuerySet[Match]:
-    """A project's stored suggestions, best first; none while the project is not open."""
+def recommended_scientists(project: Project, *, viewer=None) -> QuerySet[Match]:
+    """A project's stored suggestions, best first; none while the project is not open.
+
+    Members see only scientists listed to them (unclaimed imported profiles wait
+    for their owner, or for recorded consent); coordinators see everyone.
+    """
     if not project.is_open:
         return Match.objects.none()
-    return (
-        Match.objects.filter(project=project, score__gt=0)
-        .select_related("scientist")
-        .order_by("-score", "scientist_id")
-    )
+    matches = Match.objects.filter(project=project, score__gt=0)
+    if viewer is not None and not viewer.is_coordinator:
+        matches = matches.filter(scientist__in=ScientistProfile.objects.listed_to_members())
+    return matches.select_related("scientist").order_by("-score", "scientist_id")
 
 
 # --- Interest and introductions ----------------------------------------------

@@ -237,7 +237,7 @@ def _visible_project(request, pk: int) -> Project:
 def project_recommendations(request, pk: int):
     project = _visible_project(request, pk)
     side = Interest.Side.INSTITUTION if services.is_project_member(request.user, project) else None
-    base = services.recommended_scientists(project)
+    base = services.recommended_scientists(project, viewer=request.user)
     main = base.exclude(_declined(Interest.Side.INSTITUTION)) if side else base
     page = Paginator(main, PAGE_SIZE).get_page(request.GET.get("page"))
     declined = base.filter(_declined(Interest.Side.INSTITUTION))[:50] if side else []

@@ -995,8 +995,13 @@ AGREEMENT_DEFAULTS = {
 IMPORTED = "Imported"
 
 
-def import_payload(payload: dict, *, today: datetime.date | None = None) -> ImportResult:
+def import_payload(
+    payload: dict, *, today: datetime.date | None = None, listing_consented: bool = False
+) -> ImportResult:
     """Validate the whole payload, then upsert everything in one transaction.
+
+    listing_consented: the people in the file agreed to be listed to institution
+    members before claiming their profiles (a coordinator's `--consented`).
 
     Raises ImportFormatError or ImportValidationError without writing anything.
     """
@@ -1020,6 +1025,12 @@ def import_payload(payload: dict, *, today: datetime.date | None = None) -> Impo
             prepare=_set_areas,
         )
         result.changed_scientist_ids = [o.pk for o in created + updated]
+        if listing_consented:
+            refs = [r.ref for r in parsed["scientists"]]
+            for start in range(0, len(refs), BATCH):
+                ScientistProfile.objects.filter(ref__in=refs[start : start + BATCH]).update(
+                    listing_consented=True
+                )
         institution_ids = _ids_by_ref(
             Institution, {r.values["institution"] for r in parsed["projects"]}
         )

@@ -93,6 +93,17 @@ class Membership(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
+class ScientistProfileQuerySet(models.QuerySet):
+    def listed_to_members(self):
+        """Profiles institution members may find: claimed ones (an account whose
+        owner accepted the privacy notice), and imported ones a coordinator
+        recorded consent for."""
+        return self.filter(
+            Q(user__isnull=False, user__privacy_accepted_at__isnull=False)
+            | Q(listing_consented=True)
+        )
+
+
 class ScientistProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -130,8 +141,15 @@ class ScientistProfile(models.Model):
     collaborated_before = models.BooleanField(
         _("has tried to collaborate with a Mexican initiative"), null=True, blank=True
     )
+    # An imported profile nobody has claimed yet is listed to institution members
+    # only when a coordinator records that the person agreed to it.
+    listing_consented = models.BooleanField(
+        _("consented to be listed before claiming the profile"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScientistProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import COORDINATORS_GROUP, User
 from agreements.models import Agreement, Milestone, Stage
@@ -21,6 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name")
     role = User.Role.SCIENTIST
+    # Signing up means accepting the privacy notice.
+    privacy_accepted_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -32,16 +32,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON file to import, or '-' for standard input")
         parser.add_argument(
+            "--consented",
+            action="store_true",
+            help=(
+                "The scientists in the file agreed to be listed to institution members "
+                "before claiming their profiles (otherwise only coordinators see them)."
+            ),
+        )
+        parser.add_argument(
             "--no-rematch",
             action="store_true",
             help="Do not rescore matches after the import (run `match --all` later).",
         )
 
-    def handle(self, *args, file, no_rematch=False, **options):
+    def handle(self, *args, file, no_rematch=False, consented=False, **options):
         source = "standard input" if file == "-" else file
         try:
             payload = load_payload(self._read(file), source)
-            result = import_payload(payload)
+            result = import_payload(payload, listing_consented=consented)
         except ImportFormatError as exc:
             raise CommandError(str(exc), returncode=1) from None
         except ImportValidationError as exc:
