@@ -202,6 +202,27 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue, not acknowledged.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis gives an unacknowledged message to another worker after this long: longer
+# than the longest task (its hard time limit), or a task still running would be
+# delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 2,
+}
+# With the broker down a save must answer at once (its rescoring stays pending in
+# the database): fail fast instead of retrying for seconds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+    "socket_connect_timeout": 2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs, synced into django_celery_beat's tables by its DatabaseScheduler.
@@ -213,6 +234,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.nightly_full_rematch",
         "schedule": crontab(hour=3, minute=15),  # nightly, CELERY_TIMEZONE
         "options": {"expires": 60 * 60 * 12},
+    },
+    "matching-recover-runs": {
+        "task": "matching.tasks.recover_match_runs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "matching-requeue-pending-rescoring": {
+        "task": "matching.tasks.requeue_pending_rescoring",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 
@@ -226,6 +257,9 @@ MATCH_WEIGHTS = {
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
+# Seconds one chunk of a full rematch may take (its task's soft time limit); a
+# chunk started longer ago than this by a task no worker runs is queued again.
+MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)
 
 # Follow-up: an agreement with no activity for this many days is stalled.
 AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)

@@ -6,7 +6,6 @@ view scopes its lookups through one place.
 
 from __future__ import annotations
 
-import datetime
 import logging
 from dataclasses import dataclass
 
@@ -17,12 +16,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from profiles import vocab
 from profiles.models import Membership, Project, ScientistProfile
 
+from . import runs
 from .models import Interest, Introduction, Match, MatchRun
 from .reasons import render_reasons
 from .scoring import score_pair
@@ -30,8 +30,6 @@ from .scoring import score_pair
 logger = logging.getLogger(__name__)
 
 REASON_MAX_LENGTH = 2000
-# A run still "running" after this long is presumed dead (its worker was lost).
-STALE_RUN_HOURS = 12
 
 
 # --- Who may see what ---------------------------------------------------------
@@ -276,25 +274,22 @@ def absolute_url(path: str) -> str:
 
 
 def running_match_run() -> MatchRun | None:
-    since = timezone.now() - datetime.timedelta(hours=STALE_RUN_HOURS)
-    return MatchRun.objects.filter(status=MatchRun.Status.RUNNING, started_at__gte=since).first()
+    return runs.running_run()
 
 
 def start_full_rematch(*, user) -> tuple[MatchRun, bool]:
-    """Start a full rematch unless one is running; returns (run, started)."""
+    """Start a full rematch unless one is running; returns (run, started).
+
+    One run at a time is a database constraint: two coordinators pressing the
+    button at once get the same run. A lost start is queued again by
+    matching.runs.recover_runs.
+    """
     if not user.is_coordinator:
         raise PermissionDenied
-    with transaction.atomic():
-        running = running_match_run()
-        if running is not None:
-            return running, False
-        run = MatchRun.objects.create(started_by=user)
+    run, created = runs.begin_run(started_by=user)
+    if created:
+        from .tasks import start_full_rematch_task
+
         run_id = run.pk
-
-        def queue():
-            from .tasks import start_full_rematch_task
-
-            start_full_rematch_task.delay(run_id)
-
-        transaction.on_commit(queue)
-    return run, True
+        transaction.on_commit(lambda: start_full_rematch_task.delay(run_id))
+    return run, created

@@ -82,8 +82,7 @@ class Command(BaseCommand):
             return
         from kombu.exceptions import OperationalError
 
-        from matching import tasks
-        from matching.models import MatchRun
+        from matching import runs, tasks
 
         try:
             if len(scientists) + len(projects) <= RESCORE_ONE_BY_ONE:
@@ -95,9 +94,16 @@ class Command(BaseCommand):
                     f"matches: rescoring {len(scientists)} scientists and {len(projects)} projects"
                 )
             else:
-                run = MatchRun.objects.create()
-                tasks.start_full_rematch_task.delay(run.pk)
-                self.stdout.write(f"matches: full rematch started (run {run.pk})")
+                run, created = runs.begin_run()
+                if created:
+                    tasks.start_full_rematch_task.delay(run.pk)
+                    self.stdout.write(f"matches: full rematch started (run {run.pk})")
+                else:
+                    # It may have read the scientists before this import.
+                    self.stderr.write(
+                        f"warning: full rematch {run.pk} was already running; run "
+                        "`python manage.py match --all` after it ends"
+                    )
         except OperationalError as exc:
             self.stderr.write(
                 f"warning: matches not rescored, the task queue is unreachable ({exc}); "
