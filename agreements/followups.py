@@ -25,6 +25,7 @@ from .models import (
     OPEN_STAGES,
     Agreement,
     AgreementEvent,
+    FollowUpRun,
     FollowUpSettings,
     Milestone,
     Reminder,
@@ -252,7 +253,7 @@ def run_followups(today: datetime.date) -> dict:
         items += [(u, a, None, Reminder.Kind.FOLLOW_UP_DUE, key) for u in coordinators_of(a)]
     sender.send(items)
 
-    return {
+    summary = {
         "today": today.isoformat(),
         "stall_days": stall_days,
         "due_soon_days": soon_days,
@@ -263,3 +264,5 @@ def run_followups(today: datetime.date) -> dict:
         "follow_up_reminders": sender.counts[Reminder.Kind.FOLLOW_UP_DUE],
         "stalled_notices": sender.counts[Reminder.Kind.STALLED],
     }
+    FollowUpRun.objects.create(ran_for=today, summary=summary)
+    return summary

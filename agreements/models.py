@@ -259,3 +259,18 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.key}"
+
+
+class FollowUpRun(models.Model):
+    """One finished run of the daily follow-up job (the health page shows its age)."""
+
+    ran_for = models.DateField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"follow-up {self.ran_for} at {self.finished_at:%Y-%m-%d %H:%M}"
