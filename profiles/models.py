@@ -47,6 +47,11 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=vocab.InstitutionKind.values), name="institution_kind_known"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -160,6 +165,9 @@ class ScientistProfile(models.Model):
                 condition=Q(abroad_since__isnull=True) | Q(abroad_since__gte=1900),
                 name="scientist_abroad_since_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(position__in=vocab.Position.values), name="scientist_position_known"
+            ),
         ]
 
     def __str__(self):
@@ -230,6 +238,16 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="project_seats_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(status__in=vocab.ProjectStatus.values), name="project_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding__in=vocab.Funding.values), name="project_funding_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(collaboration_type__in=vocab.CollaborationType.values),
+                name="project_collaboration_type_known",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="project_status_created"),

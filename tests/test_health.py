@@ -29,7 +29,8 @@ def test_the_probe_is_answered_over_plain_http_in_production(client, settings):
     assert client.get(reverse("home")).status_code == 301
 
 
-def test_coordinators_see_rematch_follow_up_and_pending_rescoring(client, roles):
+def test_coordinators_see_rematch_follow_up_and_pending_rescoring(client, roles, settings):
+    settings.CELERY_BROKER_URL = ""  # the embedded default: tasks run in-process
     finished = timezone.now() - datetime.timedelta(hours=3)
     MatchRun.objects.create(status=MatchRun.Status.DONE, finished_at=finished)
     run_followups(timezone.localdate())
