@@ -120,9 +120,9 @@ def proposed(roles):
     ],
 )
 def test_agreement_forms_never_break_on_bad_input(client, roles, proposed, action, data_field, bad):
-    client.force_login(roles.member)
+    client.force_login(roles.coordinator)
     if action == "transition":
-        url = reverse("agreements:transition", args=[proposed.pk, "decline"])
+        url = reverse("agreements:transition", args=[proposed.pk, "cancel"])
     else:
         url = reverse(f"agreements:{action}", args=[proposed.pk])
     events_before = proposed.events.count()
