@@ -129,7 +129,12 @@ def score_chunk(*, run_id: int, index: int, task_id: str) -> int:
     if not claimed:
         return 0
     chunk = MatchRunChunk.objects.get(run_id=run_id, index=index)
-    pairs = matcher.score_chunk(run_id, chunk.scientist_ids)
+    # A chunk scored before (its worker died on it) may already have added its
+    # scores to the run's shared per-project bounds; adding them again would
+    # count its scientists twice and overstate the bounds, dropping rows other
+    # chunks need. So a second attempt scores without the bounds: it writes a
+    # superset of its rows, which the finishing prune trims.
+    pairs = matcher.score_chunk(run_id if chunk.attempts == 1 else None, chunk.scientist_ids)
     MatchRunChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
         done_at=timezone.now(), pairs_scored=pairs
     )

@@ -121,6 +121,16 @@ class LiveWorker:
 
 @pytest.fixture
 def live_worker(live_services, transactional_db):
+    yield from _live_worker(["--pool=solo"])
+
+
+@pytest.fixture
+def live_prefork_worker(live_services, transactional_db):
+    """A worker with two pool processes, as in production (compose: --concurrency=2)."""
+    yield from _live_worker(["--pool=prefork", "--concurrency=2"])
+
+
+def _live_worker(pool_options: list[str]):
     from diaspora.celery import app
 
     queue = app.conf.task_default_queue or "celery"
@@ -147,7 +157,7 @@ def live_worker(live_services, transactional_db):
         "-A",
         "diaspora",
         "worker",
-        "--pool=solo",
+        *pool_options,
         "-Q",
         queue,
         "-n",

@@ -186,3 +186,23 @@ def test_a_rescoring_done_deletes_only_what_it_covered(db):
     assert PendingRescore.objects.filter(object_id=7).exists()  # saved after it started
     runs.rescore_done("scientist", 7, started_at=timezone.now())
     assert not PendingRescore.objects.filter(object_id=7).exists()
+
+
+def test_a_chunk_scored_again_after_its_worker_died_does_not_overstate_the_bounds(
+    world, monkeypatch
+):
+    """Its first attempt shared its scores with the other chunks and died before
+    writing its rows; the second attempt must not count them twice."""
+    run = _started_without_chunk_tasks(monkeypatch)
+    first = MatchRunChunk.objects.get(run=run, index=0)
+    runs.score_chunk(run_id=run.pk, index=0, task_id="killed")
+    Match.objects.filter(scientist_id__in=first.scientist_ids).delete()  # never written
+    MatchRunChunk.objects.filter(pk=first.pk).update(
+        done_at=None, started_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    runs.recover_runs(active=set())  # queues chunk 0 again: its second attempt
+    for index in (1, 2, 3):  # the chunks after it read the shared bounds
+        runs.score_chunk(run_id=run.pk, index=index, task_id=f"t{index}")
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+    assert _stored() == _expected()
