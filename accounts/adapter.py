@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -26,6 +27,28 @@ def _known_device_login(request) -> str | None:
         return None
 
 
+def on_site_url(url: str) -> str:
+    """The same link on the site's own address (settings.SITE_URL), not the request's host."""
+    bits = urlsplit(url)
+    if not (bits.scheme and bits.netloc):
+        return url
+    site = urlsplit(settings.SITE_URL)
+    base_path = site.path.rstrip("/")
+    return urlunsplit((site.scheme, site.netloc, base_path + bits.path, bits.query, bits.fragment))
+
+
+class OwnSite:
+    """What allauth's email templates read of `current_site`."""
+
+    @property
+    def name(self) -> str:
+        return settings.SITE_NAME
+
+    @property
+    def domain(self) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request, **credentials):
         """Failed logins are limited per address (email) and per IP. A browser that
@@ -46,31 +69,52 @@ class AccountAdapter(DefaultAccountAdapter):
         if not self._login_failed_rl_usage:
             raise self.validation_error("too_many_login_attempts")
 
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (verification, password reset...) link to settings.SITE_URL,
+        like every other email of the site."""
+        context = {
+            key: on_site_url(value) if key.endswith("_url") and isinstance(value, str) else value
+            for key, value in context.items()
+        }
+        return super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # The greeting and signature name the site and its address, not the request's host.
+        context = {**context, "current_site": OwnSite()}
+        return super().render_mail(template_prefix, email, context, headers=headers)
+
     def post_login(self, request, user, **kwargs):
-        """Log in, then switch the interface to the user's preferred language."""
-        response = super().post_login(request, user, **kwargs)
-        if hasattr(response, "set_cookie"):
-            response.set_cookie(
-                KNOWN_DEVICE_COOKIE,
-                signing.dumps(user.email.strip().lower(), salt=KNOWN_DEVICE_SALT),
-                max_age=int(KNOWN_DEVICE_AGE.total_seconds()),
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
+        """Switch the interface to the user's preferred language, then log in; the
+        browser is remembered as one this person logs in from.
+
+        The language comes first so that allauth's "signed in" message is
+        written in the language of the pages that show it.
+        """
         language = user.preferred_language
-        if language in dict(settings.LANGUAGES):
+        switch = language in dict(settings.LANGUAGES)
+        if switch:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-            if hasattr(response, "set_cookie"):
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    path=settings.LANGUAGE_COOKIE_PATH,
-                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                )
+        response = super().post_login(request, user, **kwargs)
+        if not hasattr(response, "set_cookie"):
+            return response
+        response.set_cookie(
+            KNOWN_DEVICE_COOKIE,
+            signing.dumps(user.email.strip().lower(), salt=KNOWN_DEVICE_SALT),
+            max_age=int(KNOWN_DEVICE_AGE.total_seconds()),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        if switch:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response

@@ -30,6 +30,7 @@ from accounts.models import ErasedEmail
 from agreements.models import Agreement, AgreementEvent, Reminder
 from matching.models import Interest, Introduction, Match
 from matching.reasons import render_reasons
+from notifications.models import Notification, NotificationPreference
 from profiles.models import Membership, Project, ScientistProfile
 
 EXPORT_VERSION = 2
@@ -252,6 +253,21 @@ def export_user_data(user) -> dict:
             .select_related("agreement")
             .order_by("sent_on", "pk")
         ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "what": n.title,
+                "link": n.link,
+                "created_at": n.created_at,
+                "delivery": n.delivery,
+                "emailed_at": n.emailed_at,
+                "read_at": n.read_at,
+            }
+            for n in Notification.objects.filter(recipient=user).order_by("created_at", "pk")
+        ],
+        "notification_preferences": dict(
+            NotificationPreference.objects.filter(user=user).values_list("kind", "delivery")
+        ),
     }
 
 

@@ -9,8 +9,9 @@ code in Python: one query each, portable to SQLite and PostgreSQL.
 import datetime
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from matching.models import Interest, Introduction, Match
 from profiles import vocab
@@ -18,6 +19,11 @@ from profiles.models import Membership, ScientistProfile
 
 from .filters import agreement_q, pair_q, portrait_q
 from .models import Agreement, Milestone, Stage
+
+# Counts of agreements are plural in Spanish ("Firmados"), a stage is singular
+# ("Firmado"): the context keeps them apart in the catalogue.
+COUNTED_SIGNED = pgettext_lazy("agreements counted", "Signed")
+COUNTED_COMPLETED = pgettext_lazy("agreements counted", "Completed")
 
 ATTENTION_LIMIT = 50
 TREND_MONTHS = 12
@@ -68,8 +74,8 @@ def funnel(filters: dict, stages: dict) -> list[dict]:
         ("interest", _("Interest shown"), interest),
         ("introductions", _("Introductions"), introductions),
         ("agreements", _("Agreements proposed"), stages["total"]),
-        ("signed", _("Signed"), stages["reached_signature"]),
-        ("completed", _("Completed"), stages[Stage.COMPLETED]),
+        ("signed", COUNTED_SIGNED, stages["reached_signature"]),
+        ("completed", COUNTED_COMPLETED, stages[Stage.COMPLETED]),
     ]
     rows, previous = [], None
     for key, label, count in steps:
@@ -254,6 +260,15 @@ def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
         a.has_overdue = a.pk in with_overdue
         a.days_since_activity = (today - a.last_activity_on).days
         a.follow_up_overdue = bool(a.next_follow_up_on and a.next_follow_up_on < today)
+        a.why = [
+            text
+            for text, applies in (
+                (_("stalled"), a.stage == Stage.STALLED),
+                (_("milestone overdue"), a.has_overdue),
+                (_("follow-up overdue"), a.follow_up_overdue),
+            )
+            if applies
+        ]
     return rows, total
 
 
@@ -314,6 +329,11 @@ def portrait(filters: dict, today: datetime.date) -> dict:
     }
 
 
+def _short_month(month: datetime.date) -> str:
+    """ "Mar 2027" / "mar 2027": the short date of diaspora/formats without its day."""
+    return formats.date_format(month, formats.get_format("SHORT_DATE_FORMAT").replace("j ", ""))
+
+
 def build(filters: dict, *, today: datetime.date) -> dict:
     qs = filtered_agreements(filters)
     stages = stage_counts(qs)
@@ -361,7 +381,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         },
         "trends": {
             "type": "line",
-            "labels": [r["month"].strftime("%Y-%m") for r in trend_rows],
+            "labels": [_short_month(r["month"]) for r in trend_rows],
             "datasets": [
                 {
                     "label": str(_("Introductions")),
@@ -371,12 +391,13 @@ def build(filters: dict, *, today: datetime.date) -> dict:
                     "label": str(_("Agreements proposed")),
                     "data": [r["proposed"] for r in trend_rows],
                 },
-                {"label": str(_("Signed")), "data": [r["signed"] for r in trend_rows]},
-                {"label": str(_("Completed")), "data": [r["completed"] for r in trend_rows]},
+                {"label": str(COUNTED_SIGNED), "data": [r["signed"] for r in trend_rows]},
+                {"label": str(COUNTED_COMPLETED), "data": [r["completed"] for r in trend_rows]},
             ],
         },
         "areas": {
             "type": "bar",
+            "horizontal": True,
             "labels": [str(r["label"]) for r in breakdowns[0][2]],
             "datasets": [
                 {"label": str(_("Agreements")), "data": [r["total"] for r in breakdowns[0][2]]}
@@ -391,6 +412,7 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         },
         "portrait_areas": {
             "type": "bar",
+            "horizontal": True,
             "labels": [str(r["label"]) for r in network["areas"]],
             "datasets": [
                 {"label": str(_("Scientists")), "data": [r["count"] for r in network["areas"]]}

@@ -1,4 +1,8 @@
-"""Agreements as rows for `export_agreements` and the dashboard's CSV (same columns)."""
+"""Agreements as rows for `export_agreements` and the dashboard's CSV (same columns).
+
+The first columns are the data contract's (refs, for other tools); the readable
+ones after them (names, title, institution) make the file useful in a spreadsheet.
+"""
 
 import csv
 import datetime
@@ -26,6 +30,11 @@ COLUMNS = [
     "hours_per_month",
     "coordinator",
     "notes",
+    # For people reading the file: added after the contract's columns, never between them.
+    "scientist_name",
+    "project_title",
+    "institution",
+    "coordinator_name",
 ]
 
 
@@ -36,7 +45,7 @@ def _iso(day):
 def rows(qs: QuerySet, *, today: datetime.date) -> Iterator[dict]:
     """One dict per agreement, ordered by ref; milestones are prefetched in batches."""
     qs = (
-        qs.select_related("scientist", "project", "coordinator")
+        qs.select_related("scientist", "project__institution", "coordinator")
         .prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk"))
         )
@@ -62,6 +71,10 @@ def rows(qs: QuerySet, *, today: datetime.date) -> Iterator[dict]:
             "hours_per_month": a.hours_per_month,
             "coordinator": a.coordinator.email if a.coordinator else None,
             "notes": a.notes,
+            "scientist_name": a.scientist.name,
+            "project_title": a.project.title,
+            "institution": a.project.institution.name,
+            "coordinator_name": str(a.coordinator) if a.coordinator else None,
         }
 
 

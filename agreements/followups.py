@@ -6,18 +6,18 @@ second run the same day sends and changes nothing.
 """
 
 import datetime
+import functools
 import logging
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications import events as notification_events
 from profiles.models import Membership
 
 from . import services
@@ -66,11 +66,16 @@ class _Parties:
         return users
 
 
+def _day(day: datetime.date) -> str:
+    """A date with its month written out, in the reader's language ("11 mar 2027")."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tuple[str, str]:
     """Subject and body of a reminder, in the active language."""
     names = {"project": agreement.project.title, "scientist": agreement.scientist.name}
     if milestone is not None:
-        names.update(milestone=milestone.title, due=milestone.due_on.isoformat())
+        names.update(milestone=milestone.title, due=_day(milestone.due_on))
     if kind == Reminder.Kind.MILESTONE_DUE:
         subject = _("Milestone coming due: %(milestone)s") % names
         body = (
@@ -90,7 +95,7 @@ def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tu
             % names
         )
     elif kind == Reminder.Kind.FOLLOW_UP_DUE:
-        names["on"] = agreement.next_follow_up_on.isoformat()
+        names["on"] = _day(agreement.next_follow_up_on)
         subject = _("Follow-up due: %(project)s") % names
         body = (
             _(
@@ -105,9 +110,8 @@ def _message(kind: str, agreement: Agreement, milestone: Milestone | None) -> tu
             'Nothing has happened on the agreement on "%(project)s" with %(scientist)s '
             "since %(since)s, so it is now marked stalled. Record what is going on, or "
             "resume it when work starts again."
-        ) % {**names, "since": agreement.last_activity_on.isoformat()}
-    # A subject is one header line, whatever line breaks a title holds.
-    return " ".join(subject.split()), body
+        ) % {**names, "since": _day(agreement.last_activity_on)}
+    return subject, body
 
 
 class _Sender:
@@ -137,14 +141,7 @@ class _Sender:
             if (user.pk, key) in done:
                 continue
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                subject, body = _message(kind, agreement, milestone)
-                link = getattr(settings, "SITE_URL", "") + reverse(
-                    "agreements:detail", args=[agreement.pk]
-                )
-                full_body = f"{body}\n\n{link}\n"
-            # The row claims the reminder (unique per user and key) and is kept only
-            # if the email went out: a reminder counts as sent once it is sent, and
-            # a failed one is tried again on the next run.
+                _subject, body = _message(kind, agreement, milestone)
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
@@ -156,7 +153,14 @@ class _Sender:
                         message=body,
                         sent_on=self.today,
                     )
-                    send_mail(subject, full_body, None, [user.email])
+                    # In the notification centre, and by email after the commit.
+                    notification_events.reminder(
+                        user=user,
+                        reminder_kind=kind,
+                        key=key,
+                        agreement=agreement,
+                        milestone=milestone,
+                    )
             except IntegrityError:
                 continue  # another run got there first
             except Exception:
@@ -188,7 +192,6 @@ def run_followups(today: datetime.date) -> dict:
     """Run the daily follow-up once for `today`; returns a summary."""
     stall_days, soon_days = FollowUpSettings.current()
     sender = _Sender(today)
-    coordinators = list(User.objects.coordinators().order_by("pk"))
 
     # 1. Stall what has slept for stall_days.
     cutoff = today - datetime.timedelta(days=stall_days)
@@ -231,10 +234,17 @@ def run_followups(today: datetime.date) -> dict:
 
     parties = _Parties(stalled + [m.agreement for m in milestones])
 
+    @functools.cache
+    def followers(institution_id: int, areas: tuple[str, ...]) -> list[User]:
+        return notification_events.coordinators_following(
+            institution_id=institution_id, areas=areas
+        )
+
     def coordinators_of(agreement):
+        """The assigned coordinator, else those who follow its institution or area."""
         if agreement.coordinator_id and agreement.coordinator.is_active:
             return [agreement.coordinator]
-        return coordinators
+        return followers(agreement.project.institution_id, tuple(agreement.project.areas))
 
     items = []
     for a in stalled:

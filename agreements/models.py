@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -220,6 +222,14 @@ class AgreementEvent(models.Model):
 
     def __str__(self):
         return f"{self.agreement_id} {self.kind}"
+
+    @property
+    def follow_up_on(self) -> datetime.date | None:
+        """The follow-up date a "follow_up" event set (stored as ISO text in `data`)."""
+        try:
+            return datetime.date.fromisoformat(self.data.get("on") or "")
+        except ValueError:
+            return None
 
 
 class ReminderKind(models.TextChoices):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import Introduction
+from notifications import events as notification_events
 from profiles import vocab
 from profiles.models import Membership
 
@@ -42,9 +43,14 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     by: str
-    needs_reason: bool = False
+    # The question above the reason box; only transitions that need a reason have one.
+    reason_label: Promise | None = None
     # Offered as a form of its own (the revision edits the proposal).
     via_form: bool = False
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.reason_label is not None
 
 
 WORKING_STAGES = (Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE)
@@ -61,7 +67,7 @@ TRANSITIONS: dict[str, Transition] = {
             (Stage.PROPOSED,),
             Stage.NEGOTIATING,
             AWAITING,
-            needs_reason=True,
+            reason_label=gettext_lazy("What should change?"),
         ),
         Transition(
             "revise",
@@ -87,18 +93,18 @@ TRANSITIONS: dict[str, Transition] = {
             WORKING_STAGES,
             Stage.STALLED,
             PARTY_OR_COORDINATOR,
-            needs_reason=True,
+            reason_label=gettext_lazy("Why is it stalled?"),
         ),
         Transition(
             "resume", gettext_lazy("Resume"), (Stage.STALLED,), Stage.ACTIVE, PARTY_OR_COORDINATOR
         ),
         Transition(
             "cancel",
-            gettext_lazy("Cancel"),
+            gettext_lazy("Cancel the agreement"),
             (*WORKING_STAGES, Stage.STALLED),
             Stage.CANCELLED,
             PARTY_OR_COORDINATOR,
-            needs_reason=True,
+            reason_label=gettext_lazy("Why cancel the agreement?"),
         ),
     )
 }
@@ -217,7 +223,7 @@ def _check(agreement: Agreement, action: str, user) -> Transition:
 
 
 def _record(agreement, *, actor, kind, message="", channel="", data=None, today=None, touch=True):
-    AgreementEvent.objects.create(
+    event = AgreementEvent.objects.create(
         agreement=agreement,
         actor=actor,
         kind=kind,
@@ -230,6 +236,7 @@ def _record(agreement, *, actor, kind, message="", channel="", data=None, today=
         Agreement.objects.filter(pk=agreement.pk).update(
             last_activity_on=agreement.last_activity_on, updated_at=timezone.now()
         )
+    notification_events.agreement_recorded(event)
 
 
 def _locked(agreement: Agreement) -> Agreement:

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -18,9 +19,8 @@ urlpatterns = [
     path("<int:pk>/assign/", views.assign, name="assign"),
     path("<int:pk>/contact/", views.log_contact, name="contact"),
     path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
-    path("reminders/", views.reminders, name="reminders"),
-    path("reminders/<int:pk>/read/", views.reminder_read, name="reminder_read"),
-    path("reminders/read-all/", views.reminders_read_all, name="reminders_read_all"),
+    # Reminders are notifications now; old links land in the notification centre.
+    path("reminders/", RedirectView.as_view(pattern_name="notifications:list"), name="reminders"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/agreements.csv", views.dashboard_csv, name="dashboard_csv"),
 ]

@@ -24,7 +24,7 @@ from .forms import (
     RevisionForm,
     TransitionForm,
 )
-from .models import Agreement, AgreementEvent, Milestone, Reminder, Stage
+from .models import Agreement, AgreementEvent, Milestone, Stage
 
 
 def _get_agreement_for_user(user, pk) -> Agreement:
@@ -364,36 +364,6 @@ def follow_up(request, pk):
     else:
         messages.error(request, _("Enter a valid date."))
     return redirect("agreements:detail", agreement.pk)
-
-
-# --- reminders --------------------------------------------------------------
-
-
-@login_required
-def reminders(request):
-    qs = Reminder.objects.filter(user=request.user).select_related(
-        "agreement__project", "agreement__scientist", "milestone"
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "agreements/reminders.html", {"page": page})
-
-
-@login_required
-@require_POST
-def reminder_read(request, pk):
-    reminder = get_object_or_404(Reminder, pk=pk, user=request.user)
-    if reminder.read_at is None:
-        reminder.read_at = timezone.now()
-        reminder.save(update_fields=["read_at"])
-    return redirect("agreements:reminders")
-
-
-@login_required
-@require_POST
-def reminders_read_all(request):
-    Reminder.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-    messages.success(request, _("All reminders marked read."))
-    return redirect("agreements:reminders")
 
 
 # --- coordinators' dashboard ------------------------------------------------

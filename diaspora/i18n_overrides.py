@@ -19,6 +19,28 @@ ALLAUTH = [
     _("Forgot your password?"),
     _("Forgot Password?"),
     _("Are you sure you want to sign out?"),
+    # Messages after signing in and out (allauth's Spanish says "Ha iniciado sesión").
+    _("Successfully signed in as %(name)s."),
+    _("You have signed out."),
+    _("Your primary email address must be verified."),
+    _("You cannot remove your primary email address (%(email)s)."),
+    # The verification and password reset emails.
+    _("Please Confirm Your Email Address"),
+    _(
+        "You're receiving this email because user %(user_display)s has given your email "
+        "address to register an account on %(site_domain)s."
+    ),
+    _("To confirm this is correct, go to %(activate_url)s"),
+    _(
+        "You're receiving this email because you or someone else has requested a password "
+        "reset for your user account.\nIt can be safely ignored if you did not request a "
+        "password reset. Click the link below to reset your password."
+    ),
+    _(
+        "You are receiving this email because you, or someone else, tried to access an "
+        "account with email %(email)s. However, we do not have any record of such an "
+        "account in our database."
+    ),
     # Password reset and change.
     _("Password Reset"),
     _(

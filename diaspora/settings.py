@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "profiles",
     "matching",
     "agreements",
+    "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
-                "agreements.context_processors.reminders",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -161,6 +163,7 @@ MFA_REQUIRED_FOR_STAFF = env.bool("DJANGO_MFA_REQUIRED_FOR_STAFF", default=True)
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["diaspora.formats"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True
 USE_TZ = True
@@ -246,14 +249,27 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
 }
+# The weekly digest and the email sweep are stored schedules (notifications
+# migration 0002), editable in the admin like the daily follow-ups.
 
 # Matcher weights: the total score is the weighted mean of the components
 # (documented in README). Language is a hard filter, not a weight.
 MATCH_WEIGHTS = {
-    "field": env.float("MATCH_WEIGHT_FIELD", default=0.45),
+    "field": env.float("MATCH_WEIGHT_FIELD", default=0.6),
     "goals": env.float("MATCH_WEIGHT_GOALS", default=0.2),
     "timeline": env.float("MATCH_WEIGHT_TIMELINE", default=0.25),
     "network": env.float("MATCH_WEIGHT_NETWORK", default=0.1),
+}
+# Parts of the field component (renormalised over the parts both sides
+# have): SNII areas, keywords, lexical text match (TF-IDF), closeness in
+# meaning (sentence encoders) for texts in two languages and, lighter, in one.
+# Chosen on the evaluation sets (README, "How the matcher scores a pair").
+MATCH_FIELD_PARTS = {
+    "areas": env.float("MATCH_FIELD_AREAS", default=0.2),
+    "keywords": env.float("MATCH_FIELD_KEYWORDS", default=0.2),
+    "text": env.float("MATCH_FIELD_TEXT", default=0.25),
+    "semantic": env.float("MATCH_FIELD_SEMANTIC", default=2.0),
+    "semantic_same": env.float("MATCH_FIELD_SEMANTIC_SAME", default=0.05),
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
@@ -266,8 +282,13 @@ AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 
 SITE_NAME = "Red Diáspora MX"
-# Scheme and host for links in emails (no trailing slash).
-SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# allauth would otherwise prefix its emails' subjects with the request's host.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Scheme and host of every link in every email (no trailing slash): notifications,
+# digests, introductions and allauth's verification and password emails alike.
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Pages shown when something is wrong use the site's layout and language.
+CSRF_FAILURE_VIEW = "diaspora.views.csrf_failure"
 
 # HTTPS is the production default: redirect, HSTS and Secure cookies are on
 # unless DEBUG. Behind a proxy that terminates TLS, set

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("matching/", include("matching.urls")),
     path("agreements/", include("agreements.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from profiles import services
 from profiles.models import Membership, Project, ScientistProfile
@@ -30,3 +31,13 @@ def home(request):
 
 def privacy(request):
     return render(request, "privacy.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with an expired or missing security token: the site's own page."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"explanation": _("Your session may have expired, or cookies are blocked.")},
+        status=403,
+    )

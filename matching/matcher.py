@@ -43,7 +43,8 @@ from django.utils import timezone
 
 from profiles.models import Institution, Project, ScientistProfile
 
-from .models import Match, MatchRun
+from .embeddings import embed_missing
+from .models import Match, MatchRun, ProjectEmbedding, ScientistEmbedding
 from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
     COMPONENTS,
@@ -77,14 +78,14 @@ def chunk_size() -> int:
 
 # ------------------------------------------------------------------- records
 def scientist_records(ids=None) -> list[ScientistRecord]:
-    qs = ScientistProfile.objects.order_by("id")
+    qs = ScientistProfile.objects.select_related("embedding").order_by("id")
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
     return [ScientistRecord.from_profile(p) for p in qs.iterator(chunk_size=2000)]
 
 
 def open_project_records() -> list[ProjectRecord]:
-    qs = Project.objects.open().select_related("institution").order_by("id")
+    qs = Project.objects.open().select_related("institution", "embedding").order_by("id")
     return [ProjectRecord.from_project(p) for p in qs.iterator(chunk_size=2000)]
 
 
@@ -94,7 +95,7 @@ def fit_model() -> FittedModel:
     scientists = scientist_records()
     projects = [
         ProjectRecord.from_project(p)
-        for p in Project.objects.select_related("institution").order_by("id")
+        for p in Project.objects.select_related("institution", "embedding").order_by("id")
     ]
     model, _matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
@@ -138,7 +139,8 @@ def forget_model() -> None:
 def _projects_fingerprint():
     agg = Project.objects.open().aggregate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
     inst = Institution.objects.aggregate(u=Max("updated_at"))
-    return (agg["n"], str(agg["u"]), agg["i"], str(inst["u"]))
+    vectors = ProjectEmbedding.objects.aggregate(u=Max("updated_at"))
+    return (agg["n"], str(agg["u"]), agg["i"], str(inst["u"]), str(vectors["u"]))
 
 
 def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
@@ -161,13 +163,20 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[tuple[list, Features]
     """Records and features of all scientists (or open projects) in blocks of
     ids; a block is rebuilt only when one of its rows changed."""
     if kind == "scientists":
-        qs = ScientistProfile.objects.all()
+        qs = ScientistProfile.objects.select_related("embedding")
+        vectors = ScientistEmbedding.objects.annotate(b=F("scientist_id") / BLOCK)
         extra = ""
     else:
-        qs = Project.objects.open()
+        qs = Project.objects.open().select_related("embedding")
+        vectors = ProjectEmbedding.objects.annotate(b=F("project_id") / BLOCK)
         extra = str(Institution.objects.aggregate(u=Max("updated_at"))["u"])
+    # a block is rebuilt when one of its rows or one of their vectors changed
+    vector_stamps = {
+        row["b"]: (row["n"], str(row["u"]))
+        for row in vectors.values("b").annotate(n=Count("pk"), u=Max("updated_at")).order_by("b")
+    }
     stamps = {
-        row["b"]: (row["n"], str(row["u"]), row["i"], extra)
+        row["b"]: (row["n"], str(row["u"]), row["i"], extra, vector_stamps.get(row["b"]))
         for row in qs.annotate(b=F("id") / BLOCK)
         .values("b")
         .annotate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
@@ -443,6 +452,7 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
     if run is None:
         run = MatchRun.objects.create()
     try:
+        embed_missing()
         for chunk in prepare_run(run):
             score_chunk(run.pk, chunk)
         return finish_run(run.pk)
@@ -537,7 +547,7 @@ def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
 
 def rescore_scientist(scientist_id: int) -> None:
     """Bring the stored rows of one scientist to what a full rematch stores."""
-    profile = ScientistProfile.objects.filter(pk=scientist_id).first()
+    profile = ScientistProfile.objects.select_related("embedding").filter(pk=scientist_id).first()
     if profile is None:
         return
     model = current_model()
@@ -566,7 +576,9 @@ def rescore_scientist(scientist_id: int) -> None:
 
 def rescore_project(project_id: int) -> None:
     """Bring the stored rows of one project to what a full rematch stores."""
-    project = Project.objects.select_related("institution").filter(pk=project_id).first()
+    project = (
+        Project.objects.select_related("institution", "embedding").filter(pk=project_id).first()
+    )
     if project is None:
         return
     if not project.is_open:

@@ -205,3 +205,44 @@ class PendingRescore(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class Embedding(models.Model):
+    """The semantic vector of a profile's or a project's text (see
+    matching.scoring.semantic), with a digest of the text it was computed
+    from: a vector whose digest no longer matches the text is not used."""
+
+    encoder = models.CharField(max_length=60)
+    text_digest = models.CharField(max_length=40)
+    language = models.CharField(max_length=5, blank=True)
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScientistEmbedding(Embedding):
+    scientist = models.OneToOneField(
+        ScientistProfile, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+
+    class Meta:
+        verbose_name = _("profile embedding")
+        verbose_name_plural = _("profile embeddings")
+
+    def __str__(self):
+        return f"{self.encoder} vector of {self.scientist_id}"
+
+
+class ProjectEmbedding(Embedding):
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+
+    class Meta:
+        verbose_name = _("project embedding")
+        verbose_name_plural = _("project embeddings")
+
+    def __str__(self):
+        return f"{self.encoder} vector of project {self.project_id}"

@@ -41,12 +41,120 @@ def _month(iso: str | None) -> str:
         return iso
 
 
+def _quote(sentence: str) -> str:
+    sentence = " ".join(str(sentence).split())
+    if not sentence:
+        return ""
+    if len(sentence) > 240:
+        sentence = sentence[:239].rstrip() + "…"
+    return _("“%(sentence)s”") % {"sentence": sentence.rstrip(".")}
+
+
+def _languages(codes: list[str]) -> str:
+    names = vocab.languages()
+    return _join([names.get(code, code) for code in codes])
+
+
 def _join(items: list[str]) -> str:
     return ", ".join(items)
 
 
 def _months(n: int) -> str:
     return ngettext("%(n)d month", "%(n)d months", n) % {"n": n}
+
+
+def _project_kind(code: str) -> str:
+    """A whole sentence naming the project's kind of collaboration: articles and
+    gender differ per kind in Spanish, so each kind has its own sentence."""
+    sentences = {
+        vocab.CollaborationType.ACADEMIC_PROJECT: _("This is an academic project."),
+        vocab.CollaborationType.NGO_PROJECT: _("This is an NGO project."),
+        vocab.CollaborationType.GOVERNMENT_PROJECT: _("This is a government project."),
+        vocab.CollaborationType.INDUSTRY_PROJECT: _("This is an industry project."),
+        vocab.CollaborationType.TEACHING: _("This is a teaching collaboration."),
+        vocab.CollaborationType.MENTORING: _("This is a mentoring collaboration."),
+        vocab.CollaborationType.SCIENCE_COMMUNICATION: _(
+            "This is a science communication collaboration."
+        ),
+        vocab.CollaborationType.ADVISORY: _("This is an advisory collaboration."),
+    }
+    if code in sentences:
+        return sentences[code]
+    return _("Kind of collaboration: %(type)s.") % {"type": code}
+
+
+def _collaboration(code: str, p: dict, you: bool) -> str:
+    kind = _project_kind(p.get("type", ""))
+    if code == "collaboration_type":
+        fit = (
+            _("It is a kind of collaboration you are looking for.")
+            if you
+            else _("It is a kind of collaboration the scientist is looking for.")
+        )
+    elif code == "collaboration_related":
+        wanted = {"wanted": _label(vocab.CollaborationType, p.get("wanted", ""))}
+        fit = (
+            _("It is close to a kind you are looking for: %(wanted)s.")
+            if you
+            else _("It is close to a kind the scientist is looking for: %(wanted)s.")
+        ) % wanted
+    else:
+        fit = (
+            _("It is not a kind of collaboration you are looking for.")
+            if you
+            else _("It is not a kind of collaboration the scientist is looking for.")
+        )
+    return f"{kind} {fit}"
+
+
+def _timeline_fit(p: dict, you: bool) -> str:
+    """One whole sentence for each combination of the facts known."""
+    first = p.get("first_results_months")
+    start = _month(p.get("available_from"))
+    horizon = p.get("horizon_months")
+    args = {
+        "first": _months(first or 0),
+        "date": start,
+        "months": _months(horizon or 0),
+    }
+    if first is not None and start and horizon:
+        text = (
+            _(
+                "The project expects first results in %(first)s; you are available "
+                "from %(date)s for %(months)s."
+            )
+            if you
+            else _(
+                "The project expects first results in %(first)s; the scientist is "
+                "available from %(date)s for %(months)s."
+            )
+        )
+    elif first is not None and start:
+        text = (
+            _("The project expects first results in %(first)s; you are available from %(date)s.")
+            if you
+            else _(
+                "The project expects first results in %(first)s; the scientist is "
+                "available from %(date)s."
+            )
+        )
+    elif first is not None:
+        text = _("The project expects first results in %(first)s.")
+    elif start and horizon:
+        text = (
+            _("You are available from %(date)s for %(months)s.")
+            if you
+            else _("The scientist is available from %(date)s for %(months)s.")
+        )
+    elif start:
+        text = (
+            _("You are available from %(date)s.")
+            if you
+            else _("The scientist is available from %(date)s.")
+        )
+    else:
+        return _("The start dates fit.")
+    return text % args
 
 
 def render_reason(reason: dict, audience: str | None = None) -> str:
@@ -61,8 +169,8 @@ def render_reason(reason: dict, audience: str | None = None) -> str:
         return _(
             "No common language: the scientist speaks %(mine)s; the project works in %(theirs)s."
         ) % {
-            "mine": _join(p.get("scientist_languages") or ["es"]),
-            "theirs": _join(p.get("project_languages") or ["es"]),
+            "mine": _languages(p.get("scientist_languages") or ["es"]),
+            "theirs": _languages(p.get("project_languages") or ["es"]),
         }
     if code == "same_field":
         return _("Both in %(field)s.") % {"field": _field(p.get("field", ""))}
@@ -80,52 +188,40 @@ def render_reason(reason: dict, audience: str | None = None) -> str:
         if you:
             return _("Your keyword '%(mine)s' matches '%(theirs)s'.") % args
         return _("The scientist's keyword '%(mine)s' matches the project's '%(theirs)s'.") % args
+    if code == "close_in_meaning":
+        args = {
+            "project": _quote(p.get("project_sentence", "")),
+            "scientist": _quote(p.get("scientist_sentence", "")),
+        }
+        if args["project"] and args["scientist"]:
+            if you:
+                return (
+                    _(
+                        "Your profile and the project describe closely related work: "
+                        "the project says %(project)s and you wrote %(scientist)s."
+                    )
+                    % args
+                )
+            return (
+                _(
+                    "The profile and the project describe closely related work: "
+                    "the project says %(project)s and the profile says %(scientist)s."
+                )
+                % args
+            )
+        if you:
+            return _("Your profile and the project describe closely related work.")
+        return _("The profile and the project describe closely related work.")
     if code == "shared_terms":
         return _("Both texts mention %(terms)s.") % {"terms": _join(p.get("terms", []))}
     if code == "shared_goals":
         return _("Shared goals: %(goals)s.") % {
             "goals": _join([_label(vocab.Goal, g) for g in p.get("goals", [])])
         }
-    if code == "collaboration_type":
-        return _("The kind of collaboration matches: %(type)s.") % {
-            "type": _label(vocab.CollaborationType, p.get("type", ""))
-        }
-    if code == "collaboration_related":
-        return _("The project is a %(type)s; a related kind to the %(wanted)s sought.") % {
-            "type": _label(vocab.CollaborationType, p.get("type", "")),
-            "wanted": _label(vocab.CollaborationType, p.get("wanted", "")),
-        }
-    if code == "collaboration_mismatch":
-        return _("The project is a %(type)s, not a kind of collaboration the scientist seeks.") % {
-            "type": _label(vocab.CollaborationType, p.get("type", ""))
-        }
+    if code in ("collaboration_type", "collaboration_related", "collaboration_mismatch"):
+        return _collaboration(code, p, you)
     if code == "timeline_fit":
-        first = p.get("first_results_months")
-        start = _month(p.get("available_from"))
-        horizon = p.get("horizon_months")
-        parts = []
-        if first is not None:
-            parts.append(
-                _("The project expects first results in %(months)s") % {"months": _months(first)}
-            )
-        if start and horizon:
-            text = (
-                _("you are available from %(date)s for %(months)s")
-                if you
-                else _("the scientist is available from %(date)s for %(months)s")
-            )
-            parts.append(text % {"date": start, "months": _months(horizon)})
-        elif start:
-            text = (
-                _("you are available from %(date)s")
-                if you
-                else _("the scientist is available from %(date)s")
-            )
-            parts.append(text % {"date": start})
-        if not parts:
-            return _("The start dates fit.")
-        sentence = _(" and ").join(parts) if len(parts) == 2 else parts[0]
-        return sentence[0].upper() + sentence[1:] + "."
+        return _timeline_fit(p, you)
     if code == "late_start":
         args = {
             "months": _months(p.get("months", 0)),

@@ -186,7 +186,7 @@ def recover_runs(*, now: datetime.datetime | None = None, active: set[str] | Non
 
     ``active``: the task ids being executed (asked of the workers when None).
     """
-    from .tasks import finish_run_task, start_full_rematch_task
+    from .tasks import finish_run_task, score_full_rematch_task
 
     now = now or timezone.now()
     summary = {"requeued_chunks": 0, "finished": 0, "restarted": 0, "failed": 0}
@@ -196,7 +196,9 @@ def recover_runs(*, now: datetime.datetime | None = None, active: set[str] | Non
     open_chunks = list(run.chunks.filter(done_at__isnull=True))
     if not run.chunks.exists():
         if run.started_at < now - START_GRACE:
-            start_full_rematch_task.delay(run.pk)
+            # Straight to scoring: vectors still missing are computed later, and
+            # their profiles are scored without the semantic part meanwhile.
+            score_full_rematch_task.delay(run.pk)
             summary["restarted"] += 1
         return summary
     if not open_chunks:

@@ -6,28 +6,20 @@ view scopes its lookups through one place.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from notifications import events as notification_events
 from profiles import vocab
 from profiles.models import Membership, Project, ScientistProfile
 
 from . import runs
 from .models import Interest, Introduction, Match, MatchRun
-from .reasons import render_reasons
 from .scoring import score_pair
-
-logger = logging.getLogger(__name__)
 
 REASON_MAX_LENGTH = 2000
 
@@ -156,8 +148,9 @@ def express_interest(
         if introduction is None and _both_interested(scientist, project):
             introduction = _create_introduction(scientist, project)
             created = True
-            intro_id = introduction.pk
-            transaction.on_commit(lambda: send_introduction_emails(introduction_id=intro_id))
+            notification_events.introduction_made(introduction)
+        elif introduction is None:
+            notification_events.interest_expressed(interest)
     return InterestResult(interest, introduction, created)
 
 
@@ -219,55 +212,6 @@ def scientist_contact_email(scientist: ScientistProfile) -> str:
     if scientist.email:
         return scientist.email
     return scientist.user.email if scientist.user_id else ""
-
-
-def send_introduction_emails(*, introduction_id: int) -> int:
-    """Email the scientist and the institution's members; returns messages sent."""
-    intro = (
-        Introduction.objects.select_related("scientist", "scientist__user", "project__institution")
-        .filter(pk=introduction_id)
-        .first()
-    )
-    if intro is None:
-        return 0
-    members = institution_contacts(intro.project)
-    url = absolute_url(reverse("matching:introduction_detail", args=[intro.pk]))
-    recipients: list[tuple[str, str, str]] = []  # (email, language, audience)
-    sci_email = scientist_contact_email(intro.scientist)
-    if sci_email:
-        sci_lang = intro.scientist.user.preferred_language if intro.scientist.user_id else None
-        recipients.append((sci_email, sci_lang or settings.LANGUAGE_CODE, "scientist"))
-    for member in members:
-        recipients.append((member.email, member.preferred_language, "institution"))
-
-    messages = []
-    for email, language, audience in recipients:
-        with translation.override(language):
-            context = {
-                "intro": intro,
-                "scientist": intro.scientist,
-                "project": intro.project,
-                "institution": intro.project.institution,
-                "members": members,
-                "scientist_email": sci_email,
-                "reasons": render_reasons(intro.reasons, audience=audience),
-                "url": url,
-                "audience": audience,
-                "site_name": settings.SITE_NAME,
-            }
-            subject = render_to_string("email/matching/introduction_subject.txt", context)
-            body = render_to_string("email/matching/introduction_body.txt", context)
-        messages.append(EmailMessage(subject=" ".join(subject.split()), body=body, to=[email]))
-    try:
-        return get_connection().send_messages(messages) or 0
-    except Exception:  # the introduction stands; the page shares the same details
-        logger.exception("Could not send the emails of introduction %s", intro.pk)
-        return 0
-
-
-def absolute_url(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or ""
-    return base.rstrip("/") + path
 
 
 # --- Full rematch ---------------------------------------------------------------

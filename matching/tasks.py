@@ -6,19 +6,21 @@ so a killed worker or a broker outage delays the work but never loses it.
 
 import logging
 
-from celery import shared_task
+from celery import chord, shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import matcher, runs
-from .models import PendingRescore
+from . import embeddings, matcher, runs
+from .models import MatchRun, PendingRescore
 
 log = logging.getLogger(__name__)
 
 
 @shared_task
 def rescore_scientist_task(scientist_id: int) -> None:
+    """After a profile is saved: its vector if its text changed, then its rows."""
     started = timezone.now()
+    embeddings.embed("scientist", [scientist_id])
     matcher.rescore_scientist(scientist_id)
     runs.rescore_done(PendingRescore.Kind.SCIENTIST, scientist_id, started_at=started)
 
@@ -26,8 +28,21 @@ def rescore_scientist_task(scientist_id: int) -> None:
 @shared_task
 def rescore_project_task(project_id: int) -> None:
     started = timezone.now()
+    embeddings.embed("project", [project_id])
     matcher.rescore_project(project_id)
     runs.rescore_done(PendingRescore.Kind.PROJECT, project_id, started_at=started)
+
+
+@shared_task
+def embed_chunk_task(kind: str, ids: list[int]) -> int:
+    """Vectors of a chunk of profiles or projects that lack a current one. A
+    failure leaves them without a vector (scored without the semantic part)
+    rather than holding up the rematch waiting for this chunk."""
+    try:
+        return embeddings.embed(kind, ids)
+    except Exception:
+        log.exception("Could not embed %s %s..%s", kind, ids[:1], ids[-1:])
+        return 0
 
 
 @shared_task(
@@ -46,7 +61,25 @@ def finish_run_task(run_id: int) -> None:
 
 @shared_task
 def start_full_rematch_task(run_id: int) -> int:
-    """Refit the model, then queue the chunks; the last one finishes the run."""
+    """Compute the missing vectors (chunks shared by the workers), then score."""
+    run = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).first()
+    if run is None:
+        return run_id
+    todo = [
+        embed_chunk_task.si(kind, chunk)
+        for kind in embeddings.KINDS
+        for chunk in embeddings.chunks(embeddings.missing_ids(kind), embeddings.CHUNK)
+    ]
+    if todo:
+        chord(todo)(score_full_rematch_task.si(run_id))
+        return run_id
+    return score_full_rematch_task(run_id)
+
+
+@shared_task
+def score_full_rematch_task(run_id: int) -> int:
+    """Refit the model, then queue the chunks; the last one finishes the run.
+    (matching.runs.recover_runs queues this again if the start was lost.)"""
     runs.start_run(run_id)
     return run_id
 

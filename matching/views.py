@@ -26,6 +26,7 @@ from profiles import vocab
 from profiles.models import Project, ScientistProfile
 
 from . import services
+from .evidence import with_evidence
 from .forms import DecisionForm, IntroductionSearchForm, PairLookupForm
 from .models import Interest, Introduction, Match, MatchRun
 from .reasons import render_reasons
@@ -137,7 +138,9 @@ def _suggestions(rows, viewer_side: str | None) -> list[Suggestion]:
             project=r.project,
             score=r.score,
             components=_components(r.components),
-            reasons=_render_reasons(r.reasons, audience=viewer_side),
+            reasons=_render_reasons(
+                with_evidence(r.reasons, r.scientist, r.project), audience=viewer_side
+            ),
             viewer_side=viewer_side,
             interests=interests.get((r.scientist_id, r.project_id), {}),
             introduction=intros.get((r.scientist_id, r.project_id)),
@@ -160,6 +163,15 @@ def _pair_suggestion(scientist: ScientistProfile, project: Project, viewer_side)
             reasons=pair.reasons,
         )
     return _suggestions([match], viewer_side)[0]
+
+
+def fit_for_viewer(user, project: Project) -> Suggestion | None:
+    """How an open project fits the scientist looking at it (score, reasons, their
+    interest), or None when the viewer has no scientist profile."""
+    profile = services.scientist_profile_of(user)
+    if profile is None or not project.is_open:
+        return None
+    return _pair_suggestion(profile, project, Interest.Side.SCIENTIST)
 
 
 def _declined(side: str):
@@ -362,8 +374,9 @@ def introduction_detail(request, pk: int):
             "intro": intro,
             "components": _components(intro.components),
             "score_percent": round(intro.score * 100),
+            "score_now_percent": round(_score_now(intro.scientist, intro.project) * 100),
             "reasons": _render_reasons(
-                intro.reasons,
+                with_evidence(intro.reasons, intro.scientist, intro.project),
                 audience="scientist" if intro.scientist.user_id == request.user.pk else None,
             ),
             "members": services.institution_contacts(intro.project),
@@ -371,6 +384,12 @@ def introduction_detail(request, pk: int):
             "interests": services.interest_state(intro.scientist, intro.project),
         },
     )
+
+
+def _score_now(scientist: ScientistProfile, project: Project) -> float:
+    """The pair's score today: its stored suggestion, else computed now."""
+    match = Match.objects.filter(scientist=scientist, project=project).only("score").first()
+    return match.score if match is not None else score_pair(scientist, project).score
 
 
 # --- The coordinator's matcher page ---------------------------------------------
@@ -471,7 +490,7 @@ def _explain_pair(scientist: ScientistProfile, project: Project) -> dict:
         "pair_percent": round(pair.score * 100),
         "pair_components": _components(pair.components),
         "pair_language": pair.components.get("language"),
-        "pair_reasons": _render_reasons(pair.reasons),
+        "pair_reasons": _render_reasons(with_evidence(pair.reasons, scientist, project)),
         "stored": stored,
         "stored_percent": round(stored.score * 100) if stored else None,
         "sci_rank": sci_rank,

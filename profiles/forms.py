@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -90,13 +91,19 @@ def _months(label, *, required=False, minimum=1, help_text=""):
     )
 
 
+def _interpolated(message, values):
+    """`message % values` translated when shown, in the reader's language: formatting
+    a lazy string right away would freeze it in the language active at start-up."""
+    return lazy(lambda: str(message) % values, str)()
+
+
 def _hours(label, *, required=False):
     return forms.IntegerField(
         label=label,
         required=required,
         min_value=1,
         max_value=MAX_HOURS_PER_MONTH,
-        help_text=_("Between 1 and %(max)d.") % {"max": MAX_HOURS_PER_MONTH},
+        help_text=_interpolated(_("Between 1 and %(max)d."), {"max": MAX_HOURS_PER_MONTH}),
     )
 
 

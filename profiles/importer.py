@@ -17,7 +17,8 @@ scientists have no user until someone signs up with their email.
 
 Agreements also accept what export_agreements prints (signed_on, completed_on,
 hours_per_month, coordinator as a coordinator's email, goals_text,
-close_reason; days_since_activity is ignored), so an export imports back
+close_reason; days_since_activity and the readable scientist_name, project_title,
+institution and coordinator_name are ignored), so an export imports back
 unchanged. Milestones are matched by title within their agreement.
 
 Messages are plain English: the command's output is a machine-read interface.
@@ -58,7 +59,9 @@ MAX_TEXT_LENGTH = 10_000
 MAX_NUMBER_DIGITS = 30
 # Keys that export_agreements prints but that are derived, not stored: accepted and ignored
 # so that an export can be imported back.
-IGNORED_AGREEMENT_KEYS = frozenset({"days_since_activity"})
+IGNORED_AGREEMENT_KEYS = frozenset(
+    {"days_since_activity", "scientist_name", "project_title", "institution", "coordinator_name"}
+)
 
 
 class ImportFormatError(Exception):

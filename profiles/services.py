@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
+from notifications import events as notification_events
 
 from .models import Institution, Membership, ScientistProfile
 
@@ -38,17 +39,22 @@ def register_institution(*, user: User, institution: Institution) -> Institution
     institution.created_by = user
     institution.save()
     Membership.objects.create(user=user, institution=institution)
+    notification_events.institution_registered(institution, by=user)
     return institution
 
 
 @transaction.atomic
 def request_membership(*, user: User, institution: Institution) -> Membership:
-    membership, _ = Membership.objects.get_or_create(user=user, institution=institution)
+    membership, created = Membership.objects.get_or_create(user=user, institution=institution)
+    if created:
+        notification_events.membership_requested(membership)
     return membership
 
 
 @transaction.atomic
-def decide_institution(*, institution: Institution, approve: bool) -> Institution:
+def decide_institution(
+    *, institution: Institution, approve: bool, by: User | None = None
+) -> Institution:
     """Approve a pending institution (and its pending memberships) or reject both."""
     institution = Institution.objects.select_for_update().get(pk=institution.pk)
     now = timezone.now()
@@ -56,18 +62,26 @@ def decide_institution(*, institution: Institution, approve: bool) -> Institutio
         institution.approved = True
         institution.save(update_fields=["approved", "updated_at"])
     status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
-    institution.memberships.filter(status=Membership.Status.PENDING).update(
-        status=status, decided_at=now
-    )
+    pending = institution.memberships.filter(status=Membership.Status.PENDING)
+    members = [m.user for m in pending.select_related("user")]
+    pending.update(status=status, decided_at=now)
+    notification_events.institution_decided(institution, approved=approve, members=members, by=by)
     return institution
 
 
 @transaction.atomic
-def decide_membership(*, membership: Membership, approve: bool) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+def decide_membership(
+    *, membership: Membership, approve: bool, by: User | None = None
+) -> Membership:
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "institution")
+        .get(pk=membership.pk)
+    )
     membership.status = Membership.Status.APPROVED if approve else Membership.Status.REJECTED
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_at"])
+    notification_events.membership_decided(membership, by=by)
     return membership
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from matching.views import fit_for_viewer
+
 from . import services, vocab
 from .filters import ProjectFilter, ScientistFilter
 from .forms import InstitutionForm, JoinInstitutionForm, ProjectForm, ScientistProfileForm
@@ -224,7 +226,7 @@ def institution_decide(request, pk):
     _require_coordinator(request.user)
     approve = _decision(request)
     institution = get_object_or_404(_pending_institutions(), pk=pk)
-    services.decide_institution(institution=institution, approve=approve)
+    services.decide_institution(institution=institution, approve=approve, by=request.user)
     if approve:
         messages.success(request, _("%(name)s was approved.") % {"name": institution.name})
     else:
@@ -238,7 +240,7 @@ def membership_decide(request, pk):
     _require_coordinator(request.user)
     approve = _decision(request)
     membership = get_object_or_404(_pending_memberships(), pk=pk)
-    services.decide_membership(membership=membership, approve=approve)
+    services.decide_membership(membership=membership, approve=approve, by=request.user)
     names = {"user": membership.user, "name": membership.institution.name}
     if approve:
         messages.success(request, _("%(user)s is now a member of %(name)s.") % names)
@@ -269,7 +271,12 @@ def project_detail(request, pk):
     return render(
         request,
         "profiles/project_detail.html",
-        {"project": project, "can_edit": can_edit, "statuses": vocab.ProjectStatus},
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "statuses": vocab.ProjectStatus,
+            "fit": None if can_edit else fit_for_viewer(request.user, project),
+        },
     )
 
 
@@ -316,8 +323,10 @@ def project_set_status(request, pk):
     if project.status != status:
         project.status = status
         project.save()
-    messages.success(
-        request,
-        _("The project is now: %(status)s.") % {"status": project.get_status_display()},
-    )
+    said = {
+        vocab.ProjectStatus.DRAFT: _("The project is back to draft."),
+        vocab.ProjectStatus.OPEN: _("The project is now open to collaborators."),
+        vocab.ProjectStatus.CLOSED: _("The project is now closed."),
+    }
+    messages.success(request, said[project.status])
     return redirect(project)

@@ -4,13 +4,12 @@ Codes are a public interface (../shared/data-contract.md): never rename one.
 Labels are translated in the interface.
 """
 
-import gettext
 import unicodedata
 from functools import cache
 
 import pycountry
+from babel import Locale
 from django.db import models
-from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -195,12 +194,14 @@ def mexican_states() -> dict[str, str]:
     return dict(sorted((s.code, s.name) for s in states))
 
 
-def _iso_names(domain: str, language: str):
-    """pycountry's translation of ISO names (iso3166-1, iso639-3) into a
-    language; English names when there is none."""
-    return gettext.translation(
-        domain, pycountry.LOCALES_DIR, languages=[language], fallback=True
-    ).gettext
+# Names of countries and languages come from the Unicode CLDR through Babel (the
+# source browsers and operating systems use): Mexican Spanish for the Spanish
+# interface. The codes themselves are ISO's, through pycountry.
+CLDR_LOCALES = {"es": "es_MX", "en": "en"}
+
+
+def _cldr_locale(language: str) -> Locale:
+    return Locale.parse(CLDR_LOCALES.get(language, "en"))
 
 
 def _sort_key(item: tuple[str, str]) -> str:
@@ -209,37 +210,37 @@ def _sort_key(item: tuple[str, str]) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def _interface_language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> name, in the active language."""
-    return _countries((get_language() or "en").split("-")[0])
+    return _countries(_interface_language())
 
 
 @cache
 def _countries(language: str) -> dict[str, str]:
-    name = _iso_names("iso3166-1", language)
-    return dict(sorted(((c.alpha_2, name(c.name)) for c in pycountry.countries), key=_sort_key))
+    names = _cldr_locale(language).territories
+    found = {c.alpha_2: names.get(c.alpha_2, c.name) for c in pycountry.countries}
+    return dict(sorted(found.items(), key=_sort_key))
 
 
 def languages() -> dict[str, str]:
-    """ISO 639-1 code -> name, in the active language."""
-    return _languages((get_language() or "en").split("-")[0])
+    """ISO 639-1 code -> name, in the active language ("Amárico", "Afrikáans")."""
+    return _languages(_interface_language())
 
 
 @cache
 def _languages(language: str) -> dict[str, str]:
-    iso_name = _iso_names("iso639-3", language)
+    names = _cldr_locale(language).languages
 
-    def name(english: str) -> str:
-        # Django's catalogue names the common languages well; pycountry the rest.
-        with translation.override(language):
-            translated = translation.gettext(english)
-        if translated == english:
-            translated = iso_name(english)
-        return translated[:1].upper() + translated[1:]
+    def name(lang) -> str:
+        # Spanish writes language names in lower case; a list item starts with a capital.
+        text = names.get(lang.alpha_2, lang.name)
+        return text[:1].upper() + text[1:]
 
-    found = {
-        lang.alpha_2: name(lang.name) for lang in pycountry.languages if hasattr(lang, "alpha_2")
-    }
+    found = {lang.alpha_2: name(lang) for lang in pycountry.languages if hasattr(lang, "alpha_2")}
     return dict(sorted(found.items(), key=_sort_key))
 
 

@@ -218,3 +218,79 @@ def test_new_project_form_labels_are_in_spanish_by_default(client, roles):
     assert re.search(r'for="id_institution"[^>]*>\s*Institución:', html)
     assert re.search(r'for="id_title"[^>]*>\s*Título:', html)
     assert not re.search(r"for=\"id_\w+\"[^>]*>\s*Institution:", html)
+
+
+# --- Text in the reader's language, never frozen at start-up -------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "who"),
+    [("profiles:my_profile", "scientist"), ("profiles:project_create", "member")],
+)
+def test_profile_and_project_forms_give_hints_in_the_interface_language(
+    client, roles, url_name, who
+):
+    client.force_login(getattr(roles, who))
+    url = reverse(url_name)
+    spanish = client.get(url).content.decode()
+    assert "Entre 1 y 200." in spanish
+    assert "Between 1 and 200." not in spanish
+
+    choose_english(client)
+    english = client.get(url).content.decode()
+    assert "Between 1 and 200." in english
+    assert "Entre 1 y 200." not in english
+
+
+def _declared_form_fields():
+    from django import forms
+
+    import accounts.forms
+    import agreements.forms
+    import matching.forms
+    import profiles.forms
+
+    for module in (accounts.forms, agreements.forms, matching.forms, profiles.forms):
+        for name, form in vars(module).items():
+            if isinstance(form, type) and issubclass(form, forms.BaseForm):
+                for field_name, field in form.base_fields.items():
+                    yield f"{module.__name__}.{name}.{field_name}", field
+
+
+def test_form_labels_and_hints_are_translated_when_shown_not_at_start_up():
+    """A label or hint formatted at import time stays in the language active then."""
+    from django.utils.functional import Promise
+
+    frozen = [
+        f"{where}.{attribute} = {text!r}"
+        for where, field in _declared_form_fields()
+        for attribute in ("label", "help_text")
+        if (text := getattr(field, attribute)) and not isinstance(text, Promise)
+    ]
+    assert not frozen, "\n".join(frozen)
+
+
+def test_language_names_in_spanish_come_from_the_cldr(client, roles):
+    client.force_login(roles.scientist)
+    html = client.get(reverse("profiles:my_profile")).content.decode()
+    for name in ("Amárico", "Afrikáans", "Quechua"):
+        assert re.search(rf">\s*{name}\s*<", html), name
+    for wrong in ("Ámárico", "Africano"):
+        assert wrong not in html
+
+
+# --- Dates with the month written out ----------------------------------------------
+
+
+def test_lists_write_the_month_out_in_both_languages(client, roles):
+    import datetime
+
+    roles.project.starts_on = datetime.date(2027, 3, 11)
+    roles.project.save()
+    client.force_login(roles.scientist)
+    url = reverse("profiles:project_list")
+    assert "11 mar 2027" in client.get(url).content.decode()
+    choose_english(client)
+    english = client.get(url).content.decode()
+    assert "11 Mar 2027" in english
+    assert "03/11/2027" not in english

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from matching.scoring import semantic
 from matching.scoring.records import ProjectRecord, ScientistRecord
 from matching.scoring.text import fold
 
@@ -25,9 +26,8 @@ def _date(value):
     return datetime.date.fromisoformat(value) if value else None
 
 
-def load(directory: Path = HERE):
-    data = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
-    judged = json.loads((directory / "judgments.json").read_text(encoding="utf-8"))
+def records(data: dict) -> tuple[list[ScientistRecord], list[ProjectRecord]]:
+    """Scorable records of a file in the import format (ids in file order)."""
     institutions = {i["ref"]: i for i in data.get("institutions", [])}
     scientists = [
         ScientistRecord(
@@ -70,8 +70,55 @@ def load(directory: Path = HERE):
                 institution_state=inst.get("state", ""),
             )
         )
+    return scientists, projects
+
+
+def load(directory: Path = HERE):
+    data = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
+    judged = json.loads((directory / "judgments.json").read_text(encoding="utf-8"))
+    scientists, projects = records(data)
     grades = {(j["scientist"], j["project"]): int(j["grade"]) for j in judged["judgments"]}
     return scientists, projects, grades, _date(judged.get("today"))
+
+
+def embed(recs) -> None:
+    """Attach semantic vectors and languages to records, as stored ones would be."""
+    vectors = semantic.embed_documents([r.document for r in recs])
+    for rec, vector in zip(recs, vectors, strict=True):
+        rec.vector = semantic.quantize(vector)
+        rec.language = semantic.detect_language(rec.document)
+
+
+CROSS_LANGUAGE_SETS = ("es_projects_en_profiles.json", "en_projects_es_profiles.json")
+
+
+def load_cross_language(name: str, directory: Path = HERE):
+    """A set of project posts, profiles in the other language, and for each
+    project the one right profile: (scientists, projects, truth, today)."""
+    data = json.loads((directory / name).read_text(encoding="utf-8"))
+    scientists, projects = records(data)
+    truth = {t["project"]: t["scientist"] for t in data["truth"]}
+    return scientists, projects, truth, _date(data.get("today"))
+
+
+def rank_metrics(scores: np.ndarray, scientists, projects, truth: dict[str, str]) -> dict:
+    """For each project, where its right profile ranks among all profiles:
+    mean reciprocal rank and recall@1 (ties count against the right one)."""
+    index = {s.ref: i for i, s in enumerate(scientists)}
+    reciprocal, first = [], []
+    for j, p in enumerate(projects):
+        right = index.get(truth.get(p.ref, ""))
+        if right is None:
+            continue
+        column = scores[:, j]
+        rank = 1 + int(np.sum(column >= column[right])) - 1
+        reciprocal.append(1.0 / rank)
+        first.append(rank == 1)
+    return {
+        "mrr": round(float(np.mean(reciprocal)), 3) if reciprocal else None,
+        "recall@1": round(float(np.mean(first)), 3) if first else None,
+        "projects": len(first),
+    }
 
 
 def ndcg_at(ranked_grades: list[int], all_grades: list[int], k: int) -> float:

@@ -55,7 +55,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from . import tables
+from . import semantic, tables
 from .institutions import institution_codes
 from .records import ProjectRecord, ScientistRecord
 from .text import analyzer, normalize_keyword
@@ -63,8 +63,28 @@ from .text import analyzer, normalize_keyword
 DEFAULT_WEIGHTS = {"field": 0.45, "goals": 0.2, "timeline": 0.25, "network": 0.1}
 COMPONENTS = ("field", "goals", "timeline", "network", "language")
 
-FIELD_PARTS = {"areas": 0.3, "keywords": 0.35, "text": 0.35}
+# Parts of the field component, renormalised over the parts both sides have
+# (settings.MATCH_FIELD_PARTS; chosen on the evaluation sets, see the README).
+# "semantic" weighs closeness in meaning across two languages; within one
+# language the lexical match orders expertise better and meaning only adds
+# "semantic_same".
+DEFAULT_FIELD_PARTS = {
+    "areas": 0.2,
+    "keywords": 0.2,
+    "text": 0.25,
+    "semantic": 2.0,
+    "semantic_same": 0.05,
+}
 TEXT_FULL = 0.35
+# Cosines of each encoder mapped linearly to [0, 1]: at or below `floor` a
+# pair of texts is unrelated, at or above `full` it is about the same work.
+SEMANTIC_SCALE = {semantic.USE: (0.2, 0.6), semantic.E5: (0.78, 0.87)}
+# How the encoders are blended, for texts in one language and across two.
+SEMANTIC_BLEND = {
+    "same": {semantic.USE: 0.4, semantic.E5: 0.6},
+    "cross": {semantic.USE: 0.4, semantic.E5: 0.6},
+}
+LANGUAGE_CODES = {"es": 1, "en": 2}
 MAX_DF = 0.5  # words in more than half of all texts say nothing about a pair
 MAX_NEIGHBOURS = 8  # the closest fuzzy neighbours of a keyword that count
 KEYWORD_CUTOFF = 80  # rapidfuzz score (0-100) above which two keywords are neighbours
@@ -75,7 +95,7 @@ NEUTRAL_TIMELINE_PART = 0.6
 DEFAULT_FIRST_RESULTS = 6.0
 ALMA_SHARE, STATE_SHARE = 0.7, 0.3
 TIMELINE_GATE = 0.5
-FIELD_GATE = 0.5
+FIELD_GATE = 0.2
 DEFAULT_LANGUAGE = "es"
 DAYS_PER_MONTH = 30.4375
 _EPOCH = datetime.date(2000, 1, 1)
@@ -311,6 +331,10 @@ class Features:
     states: sparse.csr_matrix
     languages: sparse.csr_matrix
     is_open: np.ndarray
+    sem: np.ndarray  # quantized semantic vectors (zeros where unknown)
+    sem_inv_norm: np.ndarray  # 1 / norm of each encoder's segment
+    has_sem: np.ndarray
+    lang: np.ndarray  # language of the text (LANGUAGE_CODES, 0 = unknown)
 
     def __len__(self):
         return len(self.ids)
@@ -346,7 +370,7 @@ SIGNATURE_GROUPS = {
     "goals": (("goals_a", "goals_b", "collab"), ("has_goals", "has_collab")),
     "network": (("codes", "states"), ()),
     "language": (("languages",), ("is_open",)),
-    "flags": ((), ("has_fields", "has_kw", "has_text")),
+    "flags": ((), ("has_fields", "has_kw", "has_text", "has_sem", "lang")),
 }
 
 
@@ -378,6 +402,19 @@ def with_signatures(f: Features) -> Features:
         f.sig[group] = sig
         f.reps[group] = np.asarray(reps, dtype=np.int64)
     return f
+
+
+def _semantic_features(recs) -> dict:
+    sem = np.zeros((len(recs), semantic.DIM), np.float32)
+    has = np.zeros(len(recs), bool)
+    lang = np.zeros(len(recs), np.int8)
+    for i, r in enumerate(recs):
+        if r.vector is not None:
+            sem[i] = r.vector
+            has[i] = True
+        language = r.language if r.vector is not None else semantic.detect_language(r.document)
+        lang[i] = LANGUAGE_CODES.get(language, 0)
+    return {"sem": sem, "sem_inv_norm": semantic.inverse_norms(sem), "has_sem": has, "lang": lang}
 
 
 def _fields_features(field_lists):
@@ -494,6 +531,7 @@ def scientist_features(
                 len(model.languages),
             ),
             is_open=np.ones(len(recs), bool),
+            **_semantic_features(recs),
         )
     )
 
@@ -567,6 +605,7 @@ def project_features(
                 len(model.languages),
             ),
             is_open=np.array([r.status == "open" for r in recs], bool),
+            **_semantic_features(recs),
         )
     )
 
@@ -627,17 +666,71 @@ def _areas_table(S: Features, P: Features) -> np.ndarray:
     return areas
 
 
+def field_parts() -> dict[str, float]:
+    try:
+        from django.conf import settings
+
+        parts = settings.MATCH_FIELD_PARTS
+    except Exception:  # noqa: BLE001 - engine usable without Django settings
+        parts = DEFAULT_FIELD_PARTS
+    return {k: float(parts.get(k, 0.0)) for k in DEFAULT_FIELD_PARTS}
+
+
+def cross_language(S: Features, P: Features) -> np.ndarray:
+    """Pairs whose texts are in two different (known) languages."""
+    return _outer(S.lang > 0, P.lang > 0) & (S.lang[:, None] != P.lang[None, :])
+
+
 def _field_weights_tables(S: Features, P: Features) -> tuple[np.ndarray, ...]:
-    """Weights of areas, keywords and text in the field component: the parts
-    both sides provide, renormalised."""
+    """Weights of areas, keywords, text and meaning in the field component:
+    the parts both sides provide, renormalised. Across two languages the
+    lexical text match measures shared cognates, not meaning: it counts only
+    where no semantic vectors are known."""
     f32 = np.float32
-    fp = FIELD_PARTS
+    fp = field_parts()
     hf = _outer(S.has_fields, P.has_fields) * f32(fp["areas"])
     hk = _outer(S.has_kw, P.has_kw) * f32(fp["keywords"])
+    cross = cross_language(S, P)
+    hs = _outer(S.has_sem, P.has_sem) * np.where(
+        cross, f32(fp["semantic"]), f32(fp["semantic_same"])
+    ).astype(f32)
     ht = _outer(S.has_text, P.has_text) * f32(fp["text"])
-    den = hf + hk + ht
+    ht[cross & (hs > 0)] = 0.0
+    den = hf + hk + ht + hs
     inv = np.divide(f32(1.0), den, out=np.zeros_like(den), where=den > 0)
-    return hf * inv, hk * inv, ht * inv
+    return hf * inv, hk * inv, ht * inv, hs * inv
+
+
+def _scaled(cosines: np.ndarray, encoder: str) -> np.ndarray:
+    floor, full = SEMANTIC_SCALE[encoder]
+    cosines -= np.float32(floor)
+    cosines *= np.float32(1.0 / (full - floor))
+    return np.clip(cosines, 0.0, 1.0, out=cosines)
+
+
+def semantic_table(S: Features, P: Features) -> np.ndarray:
+    """Closeness in meaning of every pair's texts in [0, 1] (0 where a side
+    has no vector): each encoder's cosine scaled, then blended by whether the
+    two texts share a language."""
+    out = np.zeros((len(S), len(P)), np.float32)
+    if not (S.has_sem.any() and P.has_sem.any()):
+        return out
+    cross = cross_language(S, P)
+    for k, (encoder, start, end) in enumerate(semantic.SEGMENTS):
+        part = S.sem[:, start:end] @ P.sem[:, start:end].T  # exact: see semantic.quantize
+        part *= S.sem_inv_norm[:, k, None]
+        part *= P.sem_inv_norm[None, :, k]
+        part = _scaled(part, encoder)
+        same_w = SEMANTIC_BLEND["same"][encoder]
+        cross_w = SEMANTIC_BLEND["cross"][encoder]
+        if same_w == cross_w:
+            part *= np.float32(same_w)
+        else:
+            part *= np.where(cross, np.float32(cross_w), np.float32(same_w))
+        out += part
+    out[~S.has_sem, :] = 0.0
+    out[:, ~P.has_sem] = 0.0
+    return out
 
 
 def _goals_table(S: Features, P: Features) -> tuple[np.ndarray, ...]:
@@ -701,19 +794,12 @@ def score_block(
     text = _prod(S.text, P.text)
     text *= f32(1.0 / TEXT_FULL)
     np.minimum(text, f32(1.0), out=text)
-    complete = S.has_fields.all() and S.has_kw.all() and S.has_text.all()
-    complete = complete and P.has_fields.all() and P.has_kw.all() and P.has_text.all()
-    if complete:
-        fp = FIELD_PARTS
-        den = fp["areas"] + fp["keywords"] + fp["text"]
-        field = areas * f32(fp["areas"] / den)
-        field += kw * f32(fp["keywords"] / den)
-        field += text * f32(fp["text"] / den)
-    else:
-        ca, ck, ct = _by_signature(_field_weights_tables, S, P, "flags")
-        field = areas * ca
-        field += kw * ck
-        field += text * ct
+    meaning = semantic_table(S, P)
+    ca, ck, ct, cs = _by_signature(_field_weights_tables, S, P, "flags")
+    field = areas * ca
+    field += kw * ck
+    field += text * ct
+    field += meaning * cs
 
     goals, goal, collab = _by_signature(_goals_table, S, P, "goals")
     network = _by_signature(_network_table, S, P, "network")
@@ -776,6 +862,9 @@ def score_block(
             areas=areas,
             keywords=kw,
             text=text,
+            semantic=meaning,
+            text_weight=ct,
+            semantic_weight=cs,
             goal=goal,
             collab=collab,
             start=start,

@@ -21,12 +21,19 @@ from .engine import (
 )
 from .institutions import display_name, institution_codes
 from .records import ProjectRecord, ScientistRecord
-from .text import fold, normalize_keyword, stem
+from .text import GENERIC_STEMS, fold, normalize_keyword, stem
 
 KEYWORD_REASON_MIN = 0.5
 MAX_KEYWORD_REASONS = 3
 MAX_TERMS = 4
-_WORD = re.compile(r"\w+", re.UNICODE)
+# The semantic part "carries" a pair when the texts are at least this close
+# in meaning (in [0, 1]) and the part weighs at least this share of the field.
+SEMANTIC_REASON_MIN = 0.5
+SEMANTIC_REASON_SHARE = 0.25
+# Words, and hyphenated or slashed compounds (never split: "RNA-seq" is not
+# "rna" and "seq"); compounds are left to the keywords.
+_WORD = re.compile(r"\w+(?:[-/]\w+)*", re.UNICODE)
+MIN_TERM_LENGTH = 4
 
 
 @dataclass
@@ -109,7 +116,9 @@ def reasons_for(
     reasons: list[dict] = []
     reasons += _field_reasons(s, p)
     reasons += _keyword_reasons(model, s, p)
-    reasons += _text_reasons(model, s, p)
+    reasons += _semantic_reasons(parts)
+    if parts.get("text_weight", 1.0) > 0:
+        reasons += _text_reasons(model, s, p)
     reasons += _goal_reasons(s, p)
     reasons += _timeline_reasons(s, p, parts, today)
     reasons += _network_reasons(s, p)
@@ -153,7 +162,7 @@ class Explainer:
             return {}, {}
         surface = _surface(document)
         vocab, idf = self._vocab, self._idf
-        keys = {t: (-idf[vocab[t]], t) for t in surface if t in vocab and len(t) > 2}
+        keys = {t: (-idf[vocab[t]], t) for t in surface if t in vocab}
         return surface, keys
 
     def _scientist(self, s: ScientistRecord) -> tuple:
@@ -205,7 +214,8 @@ class Explainer:
             fields = self._fields[key] = _field_reasons(s, p)
         reasons = list(fields)
         reasons += self._keywords(s_kws, p_kws)
-        if s_keys and p_keys:
+        reasons += _semantic_reasons(parts)
+        if s_keys and p_keys and parts.get("text_weight", 1.0) > 0:
             shared = s_keys.keys() & p_keys.keys()
             if shared:
                 ranked = sorted(p_keys[t] for t in shared)[:MAX_TERMS]
@@ -377,12 +387,25 @@ def _keyword_reasons(model, s, p):
 
 @lru_cache(maxsize=50_000)
 def _surface(text: str) -> dict[str, str]:
+    """The words of a text a reason may cite, by stem: no compounds, digits,
+    short words or generic words."""
     out: dict[str, str] = {}
     for word in _WORD.findall(text):
+        if len(word) < MIN_TERM_LENGTH or "-" in word or "/" in word or word.isdigit():
+            continue
         st = stem(fold(word).replace(" ", ""))
-        if st and st not in out and not word.isdigit():
+        if st and st not in out and st not in GENERIC_STEMS:
             out[st] = word.lower()
     return out
+
+
+def _semantic_reasons(parts: dict) -> list[dict]:
+    closeness = parts.get("semantic", 0.0)
+    if parts.get("semantic_weight", 0.0) >= SEMANTIC_REASON_SHARE and (
+        closeness >= SEMANTIC_REASON_MIN
+    ):
+        return [{"code": "close_in_meaning", "params": {"closeness": round(float(closeness), 2)}}]
+    return []
 
 
 def _text_reasons(model, s, p):
@@ -394,7 +417,7 @@ def _text_reasons(model, s, p):
         return []
     vocab, idf = model.tfidf.vocabulary_, model.tfidf.idf_
     ranked = sorted(shared, key=lambda t: (-(idf[vocab[t]] if t in vocab else 0.0), t))
-    ranked = [t for t in ranked if t in vocab and len(t) > 2][:MAX_TERMS]
+    ranked = [t for t in ranked if t in vocab][:MAX_TERMS]
     if not ranked:
         return []
     return [{"code": "shared_terms", "params": {"terms": [theirs[t] for t in ranked]}}]

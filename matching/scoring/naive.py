@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 import math
 
-from . import engine, tables
+import numpy as np
+
+from . import engine, semantic, tables
 from .records import ProjectRecord, ScientistRecord
 
 
@@ -31,6 +33,13 @@ class NaiveScorer:
             self._text[(side, rec.id)] = dict(
                 zip(text.indices[a:b].tolist(), text.data[a:b].tolist(), strict=True)
             )
+
+    @staticmethod
+    def _language(rec) -> str:
+        language = (
+            rec.language if rec.vector is not None else semantic.detect_language(rec.document)
+        )
+        return language if language in engine.LANGUAGE_CODES else ""
 
     def _vectors(self, side: str, rec) -> tuple[dict, dict]:
         key = (side, rec.id)
@@ -59,7 +68,10 @@ class NaiveScorer:
         kw_p, tx_p = self._vectors("p", p)
         kw = min(1.0, self._dot(kw_s, kw_p))
         text = min(1.0, self._dot(tx_s, tx_p) / engine.TEXT_FULL)
-        parts = engine.FIELD_PARTS
+        parts = engine.field_parts()
+        has_sem = s.vector is not None and p.vector is not None
+        lang_s, lang_p = self._language(s), self._language(p)
+        cross = bool(lang_s and lang_p and lang_s != lang_p)
         num = den = 0.0
         if fs and fp_:
             num += parts["areas"] * areas
@@ -67,9 +79,20 @@ class NaiveScorer:
         if kw_s and kw_p:
             num += parts["keywords"] * kw
             den += parts["keywords"]
-        if tx_s and tx_p:
+        semantic_part = parts["semantic"] if cross else parts["semantic_same"]
+        if tx_s and tx_p and not (cross and has_sem and semantic_part > 0):
             num += parts["text"] * text
             den += parts["text"]
+        if has_sem:
+            meaning = 0.0
+            for encoder, start, end in semantic.SEGMENTS:
+                floor, full = engine.SEMANTIC_SCALE[encoder]
+                a, b = s.vector[start:end], p.vector[start:end]
+                cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+                scaled = min(1.0, max(0.0, (cos - floor) / (full - floor)))
+                meaning += engine.SEMANTIC_BLEND["cross" if cross else "same"][encoder] * scaled
+            num += semantic_part * meaning
+            den += semantic_part
         field = num / den if den else 0.0
 
         # goals

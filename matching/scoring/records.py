@@ -3,6 +3,11 @@
 import datetime
 from dataclasses import dataclass, field
 
+import numpy as np
+from django.core.exceptions import ObjectDoesNotExist
+
+from . import semantic
+
 
 @dataclass(slots=True)
 class ScientistRecord:
@@ -19,6 +24,8 @@ class ScientistRecord:
     languages: list[str] = field(default_factory=list)
     alma_maters: list[str] = field(default_factory=list)
     states_of_interest: list[str] = field(default_factory=list)
+    vector: np.ndarray | None = None  # semantic vector of `document`, None if not (yet) known
+    language: str = ""
 
     @property
     def document(self) -> str:
@@ -26,7 +33,7 @@ class ScientistRecord:
 
     @classmethod
     def from_profile(cls, p) -> "ScientistRecord":
-        return cls(
+        record = cls(
             id=p.pk,
             ref=p.ref,
             fields=list(p.fields or []),
@@ -41,6 +48,7 @@ class ScientistRecord:
             alma_maters=list(p.alma_maters or []),
             states_of_interest=list(p.states_of_interest or []),
         )
+        return attach_embedding(record, p)
 
 
 @dataclass(slots=True)
@@ -61,6 +69,8 @@ class ProjectRecord:
     languages: list[str] = field(default_factory=list)
     institution_name: str = ""
     institution_state: str = ""
+    vector: np.ndarray | None = None
+    language: str = ""
 
     @property
     def document(self) -> str:
@@ -69,7 +79,7 @@ class ProjectRecord:
     @classmethod
     def from_project(cls, p) -> "ProjectRecord":
         inst = p.institution
-        return cls(
+        record = cls(
             id=p.pk,
             ref=p.ref,
             status=p.status,
@@ -87,3 +97,17 @@ class ProjectRecord:
             institution_name=inst.name if inst else "",
             institution_state=(inst.state or "") if inst else "",
         )
+        return attach_embedding(record, p)
+
+
+def attach_embedding(record, instance):
+    """Attach the stored vector of the instance's text if it was computed from
+    this very text: a vector of an older text is never used."""
+    try:
+        stored = instance.embedding
+    except ObjectDoesNotExist:  # not embedded yet
+        return record
+    if stored.text_digest == semantic.text_digest(record.document):
+        record.vector = semantic.from_bytes(stored.vector)
+        record.language = stored.language
+    return record

@@ -329,3 +329,28 @@ def analyzer(text: str) -> list[str]:
     """TF-IDF terms of a text: stems and pairs of consecutive stems."""
     words = stems(text)
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+# Words that say nothing about what a pair has in common: they may weigh in the
+# TF-IDF match of a small corpus, but a reason citing them convinces nobody.
+_GENERIC_TEXT = """
+    estudiante estudiantes alumno alumnos apoyar apoyo apoya resultados resultado proyecto proyectos
+    trabajo trabajar trabajamos investigacion investigaciones investigar investigador investigadora
+    investigadores estudio estudios estudiar estudiamos analisis analizar datos dato desarrollo
+    desarrollar desarrollamos buscamos busca buscar necesitamos apoyo colaboracion colaborar
+    colaboradores programa programas grupo grupos equipo equipos comunidad comunidades modelo
+    modelos sistema sistemas metodo metodos nuevo nueva nuevos nuevas mexico mexicano mexicana
+    nacional estado estados region regional local institucion instituto universidad centro
+    objetivo objetivos meses anos ano semana horas mes experiencia meta metas impacto calidad
+    mejorar evaluar evaluacion propuesta tema temas area areas campo parte forma manera tipo
+    student students support supporting results result project projects work working research
+    researcher researchers study studies studying analysis analyse analyze data development develop
+    developing seek seeking looking need needs collaboration collaborate collaborators program
+    programme group groups team teams community communities model models system systems method
+    methods approach approaches new mexico mexican national state states region regional local
+    institution institute university center centre goal goals aim aims months years year week
+    hours experience impact quality improve improving evaluate evaluation proposal topic topics
+    area areas field fields part way type focus focused interest interests interested currently
+    phd postdoc professor lab laboratory
+"""
+GENERIC_STEMS = frozenset(filter(None, (stem(w) for w in _GENERIC_TEXT.split())))

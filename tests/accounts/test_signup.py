@@ -26,9 +26,7 @@ def signup_data(**overrides):
 
 
 def confirmation_url(message):
-    return re.search(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)", message.body).group(
-        1
-    )
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", message.body).group(1)
 
 
 def test_signup_page_shows_role_and_privacy_fields(client):
@@ -134,6 +132,33 @@ def test_login_switches_the_interface_to_the_preferred_language(client):
     assert '<html lang="en"' in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("interface", "preferred", "message"),
+    [
+        ("en", "es", "Iniciaste sesión como Ana López."),
+        ("es", "en", "Successfully signed in as Ana López."),
+    ],
+)
+def test_the_signed_in_message_is_in_the_language_the_pages_switch_to(
+    client, interface, preferred, message
+):
+    UserFactory(email="ana@example.org", full_name="Ana López", preferred_language=preferred)
+    client.post(reverse("set_language"), {"language": interface, "next": "/"})
+    response = client.post(
+        reverse("account_login"), {"login": "ana@example.org", "password": PASSWORD}, follow=True
+    )
+    assert f'<html lang="{preferred}"' in response.text
+    assert [str(m) for m in response.context["messages"]] == [message]
+
+
+def test_the_verification_email_names_the_site_not_the_host(client):
+    client.post(reverse("account_signup"), signup_data())
+    message = mail.outbox[0]
+    assert message.subject == "[Red Diáspora MX] Confirma tu dirección de correo"
+    assert message.body.startswith("¡Hola de parte de Red Diáspora MX!")
+    assert "Hello from" not in message.body and "testserver!" not in message.body
+
+
 def test_choosing_a_language_while_logged_in_is_remembered(client):
     user = UserFactory(preferred_language="es")
     client.force_login(user)
@@ -154,7 +179,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client):
     response = client.post(reverse("account_reset_password"), {"email": "bob@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
     response = client.get(link.group(1), follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
     new_password = "another-horse-battery-7"

@@ -15,11 +15,16 @@ TODAY = datetime.date(2026, 11, 20)
 
 @pytest.fixture
 def agreements(db):
-    coordinator = factories.CoordinatorFactory(email="coord@example.org")
+    coordinator = factories.CoordinatorFactory(
+        email="coord@example.org", full_name="Rosa Coordinadora"
+    )
     a = factories.AgreementFactory(
         ref="agr-001",
         scientist__ref="sci-001",
+        scientist__name="Ana López",
         project__ref="proj-001",
+        project__title="Genómica de maíces nativos",
+        project__institution__name="Instituto de Biología, UNAM",
         stage=Stage.ACTIVE,
         started_on=datetime.date(2026, 9, 1),
         last_activity_on=datetime.date(2026, 11, 10),
@@ -79,6 +84,46 @@ def test_export_csv_has_the_same_columns(agreements):
     assert rows[1]["goals"] == "publications | policy"
     assert json.loads(rows[1]["milestones"]) == json_row["milestones"]
     assert rows[0]["started_on"] == ""
+
+
+CONTRACT_COLUMNS = [
+    "ref",
+    "scientist",
+    "project",
+    "stage",
+    "started_on",
+    "last_activity_on",
+    "days_since_activity",
+    "next_follow_up_on",
+    "goals",
+    "milestones",
+    "signed_on",
+    "completed_on",
+    "hours_per_month",
+    "coordinator",
+    "notes",
+]
+
+
+def test_export_csv_names_people_and_projects_after_the_contract_columns(agreements):
+    text = run("--format", "csv", "--today", TODAY.isoformat())
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
+    assert header[len(CONTRACT_COLUMNS) :] == [
+        "scientist_name",
+        "project_title",
+        "institution",
+        "coordinator_name",
+    ]
+    row = list(csv.DictReader(io.StringIO(text)))[1]
+    assert row["scientist"] == "sci-001"
+    assert row["scientist_name"] == "Ana López"
+    assert row["project_title"] == "Genómica de maíces nativos"
+    assert row["institution"] == "Instituto de Biología, UNAM"
+    assert row["coordinator_name"] == "Rosa Coordinadora"
+    assert row["coordinator"] == "coord@example.org"
+    unassigned = list(csv.DictReader(io.StringIO(text)))[0]
+    assert unassigned["coordinator_name"] == ""
 
 
 def test_export_of_nothing_is_an_empty_list(db):

@@ -357,6 +357,10 @@ def test_csv_export_of_a_filtered_view(client, data):
     assert rows[1]["days_since_activity"] == "30"
     assert rows[1]["scientist"] == data["a6"].scientist.ref
     assert '"Atrasado"' in rows[1]["milestones"]
+    # Readable in a spreadsheet: names beside the refs.
+    assert rows[1]["scientist_name"] == data["a6"].scientist.name
+    assert rows[1]["project_title"] == data["a6"].project.title
+    assert rows[1]["institution"] == data["a6"].project.institution.name
 
 
 def test_dashboard_page_links_the_filtered_csv(client, data):
@@ -404,3 +408,39 @@ def test_number_of_queries_does_not_grow_with_rows(client, data, django_assert_m
     assert _count_queries(client) == small
     with django_assert_max_num_queries(MAX_DASHBOARD_QUERIES):
         client.get(reverse("agreements:dashboard") + "?country=FR&sector=ngo")
+
+
+def test_spanish_stages_are_singular_and_counts_plural(client, data):
+    client.cookies["django_language"] = "es"
+    _, tables = get(client, data)
+    assert tables["stages-table"]["signed"][0] == "Firmado"
+    assert tables["stages-table"]["completed"][0] == "Concluido"
+    assert tables["stages-table"]["active"][0] == "Activo"
+    assert tables["funnel-table"]["signed"][0] == "Firmados"
+    assert tables["funnel-table"]["completed"][0] == "Concluidos"
+
+
+def test_months_are_written_out_in_the_monthly_table(client, data):
+    client.cookies["django_language"] = "es"
+    _, tables = get(client, data)
+    month = data["month"]
+    assert (
+        tables["trends-table"][f"{month:%Y-%m}"][0]
+        == f"{MONTHS_ES[month.month - 1]} de {month.year}"
+    )
+
+
+MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]

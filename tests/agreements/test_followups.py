@@ -54,8 +54,11 @@ def keys_for(user):
     return set(Reminder.objects.filter(user=user).values_list("key", flat=True))
 
 
-def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
-    summary = run_followups(TODAY)
+def test_reminders_due_overdue_follow_up_and_stalled(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
     soon, overdue = world["soon"], world["overdue"]
     for party in (roles.scientist, roles.member):
         assert keys_for(party) == {
@@ -93,14 +96,19 @@ def test_reminders_due_overdue_follow_up_and_stalled(roles, world):
     assert any("Pronto" in m.subject or "Pronto" in m.body for m in to_scientist)
 
 
-def test_second_run_the_same_day_sends_and_changes_nothing(roles, world):
-    run_followups(TODAY)
+def test_second_run_the_same_day_sends_and_changes_nothing(
+    roles, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run_followups(TODAY)
     sent, reminders, events = (
         len(mail.outbox),
         Reminder.objects.count(),
         AgreementEvent.objects.count(),
     )
-    summary = run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
+    assert sent > 0
     assert summary["reminders_sent"] == 0
     assert summary["newly_stalled"] == 0
     assert len(mail.outbox) == sent
@@ -179,36 +187,40 @@ def test_celery_task_runs_the_job(roles, world):
 # --- Once, and only once sent ------------------------------------------------------
 
 
-def test_a_line_break_in_a_milestone_title_gives_a_one_line_subject(roles, world):
+def test_a_line_break_in_a_milestone_title_gives_a_one_line_subject(
+    roles, world, django_capture_on_commit_callbacks
+):
     world["overdue"].title = "Primer\r\nborrador\nfinal"
     world["overdue"].save()
-    summary = run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
     subjects = [m.subject for m in mail.outbox]
     assert summary["reminders_sent"] == len(mail.outbox)
     assert any("Primer borrador final" in s for s in subjects)
     assert all("\n" not in s and "\r" not in s for s in subjects)
 
 
-def test_a_reminder_that_could_not_be_sent_is_not_recorded_and_goes_out_next_run(
-    roles, world, monkeypatch
+def test_a_reminder_that_could_not_be_delivered_is_not_counted_and_goes_out_next_run(
+    roles, world, monkeypatch, django_capture_on_commit_callbacks
 ):
     from agreements import followups
 
-    real_send_mail = followups.send_mail
+    real_reminder = followups.notification_events.reminder
 
-    def failing_for_the_scientist(subject, body, sender, recipients, **kwargs):
-        if recipients == [roles.scientist.email]:
-            raise OSError("SMTP server unreachable")
-        return real_send_mail(subject, body, sender, recipients, **kwargs)
+    def failing_for_the_scientist(*, user, **kwargs):
+        if user == roles.scientist:
+            raise OSError("could not reach the scientist")
+        return real_reminder(user=user, **kwargs)
 
-    monkeypatch.setattr(followups, "send_mail", failing_for_the_scientist)
+    monkeypatch.setattr(followups.notification_events, "reminder", failing_for_the_scientist)
     run_followups(TODAY)
     assert keys_for(roles.scientist) == set()
     assert keys_for(roles.member)  # the others were reached
 
-    monkeypatch.setattr(followups, "send_mail", real_send_mail)
+    monkeypatch.setattr(followups.notification_events, "reminder", real_reminder)
     mail.outbox.clear()
-    summary = run_followups(TODAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
     assert len(keys_for(roles.scientist)) == 3
     assert summary["reminders_sent"] == 3
     assert {m.to[0] for m in mail.outbox} == {roles.scientist.email}
@@ -244,3 +256,18 @@ def test_the_database_refuses_a_choice_the_code_does_not_know(roles, world, mode
     }[model]
     with pytest.raises(IntegrityError), transaction.atomic():
         rows.filter(pk=rows.first().pk).update(**{field: value})
+
+
+def test_reminders_write_the_month_out_in_the_readers_language(
+    roles, world, django_capture_on_commit_callbacks
+):
+    roles.member.preferred_language = "en"
+    roles.member.save()
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after the commit
+        run_followups(TODAY)
+    soon = [m for m in mail.outbox if "Pronto" in m.subject]
+    to_scientist = next(m for m in soon if m.to == [roles.scientist.email])
+    to_member = next(m for m in soon if m.to == [roles.member.email])
+    assert "23 de noviembre de 2026" in to_scientist.body
+    assert "Nov. 23, 2026" in to_member.body
+    assert "2026-11-23" not in to_scientist.body + to_member.body

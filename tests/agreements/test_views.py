@@ -1,9 +1,10 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
-from agreements.models import Agreement, Reminder, Stage
+from agreements.models import Agreement, Stage
 from tests import factories
 
 from .conftest import TODAY, make_agreement
@@ -404,50 +405,11 @@ def test_parties_do_not_see_coordinator_tools(client, roles, active):
 # --- reminders --------------------------------------------------------------
 
 
-@pytest.fixture
-def reminder(roles, active):
-    return Reminder.objects.create(
-        user=roles.scientist,
-        agreement=active,
-        kind=Reminder.Kind.MILESTONE_DUE,
-        key="milestone_due:1:2026-11-20",
-        message="El hito vence pronto",
-        sent_on=TODAY,
-    )
-
-
-def test_reminders_need_login(client, reminder):
-    assert client.get(reverse("agreements:reminders")).status_code == 302
-    assert client.post(reverse("agreements:reminder_read", args=[reminder.pk])).status_code == 302
-    assert client.post(reverse("agreements:reminders_read_all")).status_code == 302
-
-
-def test_user_sees_their_reminders_and_the_unread_count(client, roles, reminder):
+def test_the_old_reminders_page_leads_to_the_notification_centre(client, roles):
     login(client, roles.scientist)
     response = client.get(reverse("agreements:reminders"))
-    assert "El hito vence pronto" in response.text
-    assert response.context["unread_reminders"] == 1
-    client.post(reverse("agreements:reminder_read", args=[reminder.pk]))
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None
-    assert client.get(reverse("agreements:reminders")).context["unread_reminders"] == 0
-
-
-@pytest.mark.parametrize("who", ["other_scientist", "member", "other_member", "coordinator"])
-def test_others_do_not_see_or_mark_someone_elses_reminder(client, roles, reminder, who):
-    login(client, getattr(roles, who))
-    assert "El hito vence pronto" not in client.get(reverse("agreements:reminders")).text
-    assert client.post(reverse("agreements:reminder_read", args=[reminder.pk])).status_code == 404
-    client.post(reverse("agreements:reminders_read_all"))
-    reminder.refresh_from_db()
-    assert reminder.read_at is None
-
-
-def test_mark_all_read(client, roles, reminder):
-    login(client, roles.scientist)
-    client.post(reverse("agreements:reminders_read_all"))
-    reminder.refresh_from_db()
-    assert reminder.read_at is not None
+    assert response.status_code == 302
+    assert response.url == reverse("notifications:list")
 
 
 # --- dashboard access -------------------------------------------------------
@@ -512,3 +474,49 @@ def test_coordinator_adds_and_ticks_milestones(client, roles, active):
     milestone.refresh_from_db()
     assert milestone.done
     assert active.milestones.count() == 2
+
+
+# --- what the page says -------------------------------------------------------
+
+
+def _details_of(html: str, action: str) -> str:
+    """The <details> block holding an action's reason form."""
+    match = re.search(rf'<details[^>]*data-action="{action}"[^>]*>.*?</details>', html, re.S)
+    assert match, f"no folded form for {action}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize(
+    ("language", "cancel", "why_cancel", "why_stalled"),
+    [
+        ("en", "Cancel the agreement", "Why cancel the agreement?", "Why is it stalled?"),
+        ("es", "Cancelar el acuerdo", "¿Por qué cancelar el acuerdo?", "¿Por qué está estancado?"),
+    ],
+)
+def test_the_proposer_chooses_a_step_before_its_reason_box_shows(
+    client, roles, proposed, language, cancel, why_cancel, why_stalled
+):
+    login(client, roles.scientist)
+    client.cookies["django_language"] = language
+    html = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    cancel_form = _details_of(html, "cancel")
+    stall_form = _details_of(html, "stall")
+    # Folded until chosen: each <details> is closed and names its action.
+    assert " open" not in cancel_form.split(">")[0]
+    assert " open" not in stall_form.split(">")[0]
+    assert re.search(rf"<summary[^>]*>{cancel}</summary>", cancel_form)
+    # Each reason box asks its own question: no two identical "Reason" labels.
+    assert why_cancel in cancel_form and why_stalled not in cancel_form
+    assert why_stalled in stall_form and why_cancel not in stall_form
+    assert html.count('name="reason"') == 2
+
+
+def test_agreement_dates_write_the_month_out(client, roles, proposed):
+    login(client, roles.scientist)
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    assert "15 Jan 2027" in english and "1 Mar 2027" in english
+    client.cookies["django_language"] = "es"
+    spanish = client.get(reverse("agreements:detail", args=[proposed.pk])).text
+    assert "15 ene 2027" in spanish and "1 mar 2027" in spanish
+    assert "2027-01-15" not in spanish.replace('datetime="', "")

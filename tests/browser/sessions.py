@@ -5,9 +5,8 @@ def as_user(browser, live_server, user, **options):
     """A browser context logged in as `user` (session cookie from the test client)."""
     client = Client()
     client.force_login(user)
-    context = browser.new_context(
-        locale="es-MX", viewport={"width": 1280, "height": 900}, **options
-    )
+    options = {"locale": "es-MX", "viewport": {"width": 1280, "height": 900}, **options}
+    context = browser.new_context(**options)
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )

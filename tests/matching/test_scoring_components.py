@@ -314,8 +314,8 @@ def test_reasons_render_in_english_and_spanish():
     assert "You studied at UNAM, the project's institution." in english
     assert any(
         line.startswith(
-            "The project expects first results in 6 months and you are "
-            "available from January 2027 for 24 months"
+            "The project expects first results in 6 months; you are "
+            "available from January 2027 for 24 months."
         )
         for line in english
     )

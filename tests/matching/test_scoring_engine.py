@@ -5,6 +5,7 @@ import random
 
 import numpy as np
 
+from demo.synthetic import synthetic_world
 from matching.scoring.engine import (
     FittedModel,
     project_features,
@@ -12,7 +13,6 @@ from matching.scoring.engine import (
     score_block,
 )
 from matching.scoring.naive import NaiveScorer
-from matching.scoring.synthetic import synthetic_world
 
 TODAY = datetime.date(2026, 11, 22)
 

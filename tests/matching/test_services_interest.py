@@ -52,7 +52,7 @@ def institution_says(roles, decision=INTERESTED, reason="", user=None):
     )
 
 
-def test_one_side_interested_records_interest_without_introduction(
+def test_one_side_interested_records_interest_and_tells_only_the_other_side(
     pair, django_capture_on_commit_callbacks
 ):
     roles, _ = pair
@@ -62,7 +62,9 @@ def test_one_side_interested_records_interest_without_introduction(
     assert result.interest.decided_by == roles.scientist
     assert result.introduction is None
     assert not Introduction.objects.exists()
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [[roles.member.email]]
+    # Interest is not an introduction: no contact details yet.
+    assert roles.scientist.email not in mail.outbox[0].body
 
 
 def test_both_sides_interested_create_one_introduction_with_snapshot(
@@ -100,13 +102,13 @@ def test_introduction_emails_the_scientist_and_the_institutions_approved_members
         institution_says(roles)
 
     recipients = sorted(address for m in mail.outbox for address in m.to)
-    assert recipients == sorted(["contact@lab.example.org", roles.member.email, colleague.email])
+    assert recipients == sorted([roles.scientist.email, roles.member.email, colleague.email])
     assert pending.email not in recipients
     assert roles.other_member.email not in recipients
     to_member = next(m for m in mail.outbox if m.to == [roles.member.email])
     # The institution learns how to reach the scientist, and vice versa.
     assert "contact@lab.example.org" in to_member.body
-    to_scientist = next(m for m in mail.outbox if m.to == ["contact@lab.example.org"])
+    to_scientist = next(m for m in mail.outbox if m.to == [roles.scientist.email])
     assert roles.member.email in to_scientist.body
     assert roles.project.title in to_scientist.subject
     assert "/matching/introductions/" in to_scientist.body
@@ -120,7 +122,7 @@ def test_repeating_interest_creates_no_second_introduction_and_no_new_emails(
         scientist_says(roles)
         institution_says(roles)
     sent = len(mail.outbox)
-    assert sent == 2
+    assert sent == 3  # the scientist's interest to the member, then the introduction to both
     with django_capture_on_commit_callbacks(execute=True):
         again = institution_says(roles)
         scientist_says(roles)

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from demo.synthetic import synthetic_world
 from matching import matcher
 from matching.models import Match
 from matching.scoring.engine import (
@@ -16,7 +17,6 @@ from matching.scoring.engine import (
 )
 from matching.scoring.explain import Explainer, components_at, reasons_for
 from matching.scoring.records import ProjectRecord, ScientistRecord
-from matching.scoring.synthetic import synthetic_world
 from tests import factories
 from tests.matching.test_matcher import _expected, _random_world, _stored
 

@@ -142,6 +142,23 @@ def test_member_opens_closes_and_drafts_their_project(client, roles):
         assert roles.project.status == status
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("open", "El proyecto ya está abierto a colaboraciones."),
+        ("closed", "El proyecto ahora está cerrado."),
+        ("draft", "El proyecto volvió a ser borrador."),
+    ],
+)
+def test_changing_the_status_says_so_in_a_whole_sentence(client, roles, status, said):
+    roles.project.status = "closed" if status == "open" else "open"
+    roles.project.save()
+    client.force_login(roles.member)
+    url = reverse("profiles:project_set_status", args=[roles.project.pk])
+    response = client.post(url, {"status": status}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [said]
+
+
 def test_unknown_status_is_refused(client, roles):
     client.force_login(roles.member)
     url = reverse("profiles:project_set_status", args=[roles.project.pk])

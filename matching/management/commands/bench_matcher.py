@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rapidfuzz import fuzz, process
 
+from demo.synthetic import attach_synthetic_vectors, synthetic_world
+from matching.scoring import semantic
 from matching.scoring.bulk import _sorted_top, merge_tops, score_chunk_tops
 from matching.scoring.engine import (
     FittedModel,
@@ -35,7 +37,6 @@ from matching.scoring.engine import (
 )
 from matching.scoring.explain import components_at, reasons_for
 from matching.scoring.naive import NaiveScorer
-from matching.scoring.synthetic import synthetic_world
 
 TODAY = datetime.date(2026, 11, 22)
 _G: dict = {}  # shared with forked workers
@@ -69,6 +70,12 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=None)
         parser.add_argument("--top", type=int, default=None)
         parser.add_argument("--naive-seconds", type=float, default=3.0)
+        parser.add_argument(
+            "--embed-sample",
+            type=int,
+            default=100,
+            help="texts embedded with the real encoders to measure their throughput",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument(
             "--store",
@@ -95,8 +102,10 @@ class Command(BaseCommand):
 
         t = time.perf_counter()
         scientists, projects = synthetic_world(n, m, seed=opts["seed"], today=TODAY)
+        attach_synthetic_vectors([*scientists, *projects], seed=opts["seed"])
         out["generate_seconds"] = round(time.perf_counter() - t, 2)
         self.say(f"generated {n} scientists, {m} projects in {out['generate_seconds']}s")
+        out.update(self.embedding_throughput(scientists, opts["embed_sample"]))
 
         t = time.perf_counter()
         model, matrix = FittedModel.fit(scientists, projects, workers=workers)
@@ -232,7 +241,51 @@ class Command(BaseCommand):
         out["peak_rss_worker_mb"] = round(worker_rss, 1)
         self.stdout.write(json.dumps(out))
 
+    def embedding_throughput(self, scientists, sample: int) -> dict:
+        """Texts a second each real encoder embeds in this process (one thread),
+        on profile-length synthetic texts; the time to embed the whole network."""
+        if sample < 1:
+            return {}
+        texts = [semantic.clean(s.document) for s in scientists[:sample]]
+        out = {"embed_sample_texts": len(texts)}
+        total = 0.0
+        for encoder, _start, _end in semantic.SEGMENTS:
+            semantic.encode(texts[:1], encoder)  # load the model first
+            t = time.perf_counter()
+            semantic.encode(texts, encoder)
+            seconds = time.perf_counter() - t
+            total += seconds
+            out[f"embed_{encoder}_texts_per_second"] = round(len(texts) / seconds, 1)
+        out["embed_texts_per_second"] = round(len(texts) / total, 1)
+        self.say(f"embedding: {out['embed_texts_per_second']} texts/s (both encoders, one process)")
+        return out
+
     # ------------------------------------------------------------ --store
+    @staticmethod
+    def store_vectors(scientists, projects) -> None:
+        """Store the stand-in vectors as the embeddings of the stored texts."""
+        from matching.models import ProjectEmbedding, ScientistEmbedding
+        from profiles.models import Project, ScientistProfile
+
+        for records, model, embedding, fk in (
+            (scientists, ScientistProfile, ScientistEmbedding, "scientist_id"),
+            (projects, Project, ProjectEmbedding, "project_id"),
+        ):
+            ids = dict(model.objects.filter(ref__startswith="bench-").values_list("ref", "id"))
+            embedding.objects.bulk_create(
+                [
+                    embedding(
+                        **{fk: ids[f"bench-{r.ref}"]},
+                        encoder=semantic.ENCODER_NAME,
+                        text_digest=semantic.text_digest(r.document),
+                        language=r.language,
+                        vector=semantic.to_bytes(r.vector),
+                    )
+                    for r in records
+                ],
+                batch_size=2000,
+            )
+
     def handle_store(self, n, m, opts, out):
         from django.db import connection, transaction
 
@@ -249,6 +302,7 @@ class Command(BaseCommand):
         out["vendor"] = connection.vendor
         t = time.perf_counter()
         scientists, projects = synthetic_world(n, m, seed=opts["seed"], today=TODAY)
+        attach_synthetic_vectors([*scientists, *projects], seed=opts["seed"])
         with transaction.atomic():
             insts = {}
             for name, state in sorted(
@@ -303,6 +357,7 @@ class Command(BaseCommand):
                 ],
                 batch_size=2000,
             )
+            self.store_vectors(scientists, projects)
         out["generate_seconds"] = round(time.perf_counter() - t, 2)
         self.say(f"stored {n} scientists, {m} projects in {out['generate_seconds']}s")
         try:

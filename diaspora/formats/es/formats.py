@@ -1,0 +1,2 @@
+SHORT_DATE_FORMAT = "j b Y"  # 11 mar 2027
+SHORT_DATETIME_FORMAT = "j b Y, H:i"
