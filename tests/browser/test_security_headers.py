@@ -23,6 +23,8 @@ def test_admin_and_account_pages_work_under_the_content_security_policy(
         reverse("admin:agreements_followupsettings_add"),
         reverse("accounts:account"),
         reverse("mfa_index"),
+        reverse("notifications:list"),
+        reverse("notifications:preferences"),
     ):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
