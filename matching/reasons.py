@@ -47,7 +47,7 @@ def _quote(sentence: str) -> str:
         return ""
     if len(sentence) > 240:
         sentence = sentence[:239].rstrip() + "…"
-    return _("“%(sentence)s”") % {"sentence": sentence.rstrip(".")}
+    return _("“%(sentence)s”") % {"sentence": sentence.rstrip(".;:,")}
 
 
 def _languages(codes: list[str]) -> str:

@@ -16,11 +16,22 @@ from .models import MatchRun, PendingRescore
 log = logging.getLogger(__name__)
 
 
+def _embed(kind: str, ids: list[int]) -> int:
+    """Vectors of texts that lack a current one. A failure leaves them without a
+    vector (scored without the semantic part) rather than stopping the work that
+    follows: rescoring, or the rematch waiting for this chunk."""
+    try:
+        return embeddings.embed(kind, ids)
+    except Exception:
+        log.exception("Could not embed %s %s..%s", kind, ids[:1], ids[-1:])
+        return 0
+
+
 @shared_task
 def rescore_scientist_task(scientist_id: int) -> None:
     """After a profile is saved: its vector if its text changed, then its rows."""
     started = timezone.now()
-    embeddings.embed("scientist", [scientist_id])
+    _embed("scientist", [scientist_id])
     matcher.rescore_scientist(scientist_id)
     runs.rescore_done(PendingRescore.Kind.SCIENTIST, scientist_id, started_at=started)
 
@@ -28,21 +39,15 @@ def rescore_scientist_task(scientist_id: int) -> None:
 @shared_task
 def rescore_project_task(project_id: int) -> None:
     started = timezone.now()
-    embeddings.embed("project", [project_id])
+    _embed("project", [project_id])
     matcher.rescore_project(project_id)
     runs.rescore_done(PendingRescore.Kind.PROJECT, project_id, started_at=started)
 
 
 @shared_task
 def embed_chunk_task(kind: str, ids: list[int]) -> int:
-    """Vectors of a chunk of profiles or projects that lack a current one. A
-    failure leaves them without a vector (scored without the semantic part)
-    rather than holding up the rematch waiting for this chunk."""
-    try:
-        return embeddings.embed(kind, ids)
-    except Exception:
-        log.exception("Could not embed %s %s..%s", kind, ids[:1], ids[-1:])
-        return 0
+    """Vectors of a chunk of profiles or projects that lack a current one."""
+    return _embed(kind, ids)
 
 
 @shared_task(

@@ -184,14 +184,56 @@ class Evidence:
     similarity: float
 
 
+# What any profile or post may say, whatever the research: a sentence close to
+# these is not evidence that two people work on the same thing.
+_GENERIC_SENTENCES = (
+    "We invite Mexican scientists abroad to join our project.",
+    "Invitamos a científicos mexicanos en el extranjero a colaborar en este proyecto.",
+    "I am interested in training students and publishing with groups in Mexico.",
+    "Me interesa formar estudiantes y publicar con grupos en México.",
+    "I would like to collaborate with institutions in Mexico.",
+    "Quiero colaborar con instituciones mexicanas y apoyar a mi país.",
+    "We are looking for collaborators with experience in this area.",
+    "Buscamos colaboradores con experiencia en el tema.",
+    "The project has funding for travel, stays and materials.",
+    "El proyecto cuenta con financiamiento para viajes y estancias.",
+    "I am a postdoctoral researcher at a university in the United States.",
+    "Soy investigadora en una universidad de Estados Unidos.",
+    "I can offer thesis co-supervision, reviews of manuscripts and short courses.",
+    "Puedo ofrecer codirección de tesis, revisión de manuscritos y cursos cortos.",
+    "Looking for partners in Mexico to co-author papers and host research stays.",
+    "Buscamos coautores, codirección de tesis y estancias de investigación.",
+    "Mentoring and support for students.",
+    "Mentoría y apoyo para estudiantes.",
+)
+GENERIC_MAX = 0.55  # a sentence this close to a generic one is not quoted
+EVIDENCE_MIN = 0.3  # nor a pair of sentences less close than this
+
+
+def _generic(vectors: np.ndarray) -> np.ndarray:
+    """How close each sentence is to the generic ones (max cosine)."""
+    with _lock:
+        found = _models.get("generic")
+    if found is None:
+        found = encode(list(_GENERIC_SENTENCES), USE)
+        with _lock:
+            _models["generic"] = found
+    return (vectors @ found.T).max(axis=1)
+
+
 def closest_sentences(scientist_text: str, project_text: str) -> Evidence | None:
     """The sentence of the profile and the sentence of the project closest in
-    meaning (cross-lingual encoder)."""
+    meaning (cross-lingual encoder), preferring sentences about the research
+    over what any profile or post says ("I want to train students")."""
     mine, theirs = sentences(scientist_text), sentences(project_text)
     if not mine or not theirs:
         return None
     a = encode(mine, USE)
     b = encode(theirs, USE)
     sims = a @ b.T
+    sims[_generic(a) >= GENERIC_MAX, :] = -1.0
+    sims[:, _generic(b) >= GENERIC_MAX] = -1.0
     i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    if sims[i, j] < EVIDENCE_MIN:
+        return None  # no pair of sentences says it convincingly: quote none
     return Evidence(mine[i], theirs[j], float(sims[i, j]))

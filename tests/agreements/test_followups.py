@@ -263,7 +263,7 @@ def test_reminders_write_the_month_out_in_the_readers_language(
 ):
     roles.member.preferred_language = "en"
     roles.member.save()
-    with django_capture_on_commit_callbacks(execute=True):  # emails go after the commit
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
         run_followups(TODAY)
     soon = [m for m in mail.outbox if "Pronto" in m.subject]
     to_scientist = next(m for m in soon if m.to == [roles.scientist.email])

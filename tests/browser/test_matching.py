@@ -82,3 +82,42 @@ def test_scientist_and_institution_reach_an_introduction_through_recommendations
     page.wait_for_selector("#pair-explanation progress")
     shot(page, "7-coordinator-pair")
     ctx.close()
+
+
+def test_a_member_reads_why_an_english_profile_fits_a_spanish_project_on_a_phone(
+    transactional_db, browser, live_server, shot
+):
+    with rescoring_suspended():
+        institution = factories.InstitutionFactory(name="Instituto de Geofísica, UNAM")
+        member = factories.MembershipFactory(institution=institution).user
+        project = factories.ProjectFactory(
+            institution=institution,
+            title="Recarga de acuíferos sobreexplotados en el Bajío",
+            description=(
+                "Buscamos modelar la recarga de los acuíferos sobreexplotados del Bajío. "
+                "Queremos que los pozos de las comunidades no se sequen en los próximos años."
+            ),
+            keywords=[],
+            fields=["earth_sciences"],
+        )
+        profile = factories.ScientistProfileFactory(
+            summary=(
+                "I grew up in Celaya. I model how depleted groundwater reserves in semi-arid "
+                "basins are replenished, so that wells in farming towns do not run dry."
+            ),
+            keywords=[],
+            fields=["earth_sciences"],
+            languages=["en", "es"],
+        )
+    run_full_rematch()  # computes the vectors first
+    card = f"#pair-{profile.pk}-{project.pk}"
+
+    ctx, page = as_user(browser, live_server, member, viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + reverse("matching:project_recommendations", args=[project.pk]))
+    reason = page.locator(f"{card} li", has_text="acuíferos sobreexplotados")
+    reason.scroll_into_view_if_needed()
+    text = reason.inner_text()
+    assert "depleted groundwater reserves" in text  # the profile's closest sentence, quoted
+    assert "grew up in Celaya" not in text
+    shot(page, "semantic-evidence-phone")
+    ctx.close()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from matching import embeddings, matcher
+from matching import embeddings, matcher, tasks
 from matching.models import Match, ProjectEmbedding, ScientistEmbedding
 from matching.scoring import score_pair, semantic
 from matching.scoring.records import ScientistRecord
@@ -181,3 +181,16 @@ def test_introduction_page_says_when_the_score_changed_since(db, client, english
     page = client.get(reverse("matching:introduction_detail", args=[intro.pk])).content.decode()
     assert "the score was 90%" in page
     assert "it is 61%" in page
+
+
+def test_a_failing_encoder_leaves_the_pair_scored_without_meaning(db, monkeypatch):
+    project = _groundwater_project()
+    profile = _scientist(GROUNDWATER_PROFILE)
+
+    def broken(texts):
+        raise RuntimeError("encoder unavailable")
+
+    monkeypatch.setattr(semantic, "embed_documents", broken)
+    tasks.rescore_scientist_task(profile.pk)  # runs to the end: rows stored, no vector
+    assert Match.objects.filter(scientist=profile, project=project).exists()
+    assert not ScientistEmbedding.objects.filter(scientist=profile).exists()

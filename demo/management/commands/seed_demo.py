@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import activity as demo_activity
+from demo import payload as demo
+from demo import vectors
 from matching.signals import rescoring_suspended
-from profiles import demo, demo_activity
 from profiles.importer import ImportValidationError, import_payload
 from profiles.models import ScientistProfile
 
@@ -30,8 +32,14 @@ class Command(BaseCommand):
         parser.add_argument("--scientists", type=int, default=300, help="default 300")
         parser.add_argument("--projects", type=int, default=100, help="default 100")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+        parser.add_argument(
+            "--save-vectors",
+            action="store_true",
+            help="write the computed semantic vectors to demo/vectors.npz (after changing the "
+            "demo's texts or the encoders)",
+        )
 
-    def handle(self, *args, if_empty, scientists, projects, seed, **options):
+    def handle(self, *args, if_empty, scientists, projects, seed, save_vectors, **options):
         if scientists < 1 or projects < 1:
             raise CommandError("--scientists and --projects must be at least 1")
         if if_empty and ScientistProfile.objects.exists():
@@ -51,8 +59,11 @@ class Command(BaseCommand):
             raise CommandError("demo data failed validation:\n" + "\n".join(exc.errors)) from None
         for line in result.lines():
             self.stdout.write(line)
+        self.stdout.write(f"semantic vectors restored from the demo: {vectors.restore()}")
 
         self.stdout.write(self._rematch())
+        if save_vectors:
+            self.stdout.write(f"semantic vectors saved: {vectors.save()} to {vectors.PATH}")
         with transaction.atomic(), rescoring_suspended():
             activity = demo_activity.create_activity(accounts, seed=seed, today=today)
         self.stdout.write(

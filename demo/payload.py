@@ -17,7 +17,7 @@ import datetime
 import random
 import unicodedata
 
-from .vocab import area_of, mexican_states
+from profiles.vocab import area_of, mexican_states
 
 # --------------------------------------------------------------------------- people
 

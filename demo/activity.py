@@ -22,9 +22,10 @@ from django.utils import timezone
 from accounts.models import COORDINATORS_GROUP, User
 from agreements.models import Agreement, AgreementEvent, Milestone, Stage
 from matching.models import Interest, Introduction, Match
+from profiles import importer
+from profiles.models import Institution, Membership, Project, ScientistProfile
 
-from . import demo, importer
-from .models import Institution, Membership, Project, ScientistProfile
+from . import payload as demo
 
 DEMO_PASSWORD = "demo-pass-2026"
 COORDINATOR_EMAIL = "coordinator@example.org"

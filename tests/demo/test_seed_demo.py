@@ -12,14 +12,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from agreements.models import Agreement, AgreementEvent, Stage
-from matching.models import Interest, Introduction
-from profiles import demo, vocab
-from profiles.demo_activity import (
+from demo import payload as demo
+from demo.activity import (
     COORDINATOR_EMAIL,
     DEMO_PASSWORD,
     MEMBER_EMAIL,
     SCIENTIST_EMAIL,
 )
+from matching.models import Interest, Introduction
+from profiles import vocab
 from profiles.importer import validate
 from profiles.models import Institution, Membership, Project, ScientistProfile
 from tests import factories
