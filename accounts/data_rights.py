@@ -63,6 +63,7 @@ def _profile(profile: ScientistProfile) -> dict:
         "sectors": profile.sectors,
         "abroad_since": profile.abroad_since,
         "collaborated_before": profile.collaborated_before,
+        "max_collaborations": profile.max_collaborations,
         "created_at": _date(profile.created_at),
         "updated_at": _date(profile.updated_at),
     }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "profiles",
     "matching",
     "agreements",
+    "rounds",
     "notifications",
     "demo",
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("profiles.urls")),
     path("matching/", include("matching.urls")),
     path("agreements/", include("agreements.urls")),
+    path("rounds/", include("rounds.urls")),
     path("notifications/", include("notifications.urls")),
 ]

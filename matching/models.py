@@ -20,6 +20,10 @@ class Match(models.Model):
     score = models.FloatField()
     components = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
+    # Set when a coordinator's matching round proposed this pair to both sides.
+    proposed_in_round = models.ForeignKey(
+        "rounds.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

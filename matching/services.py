@@ -73,28 +73,31 @@ def scientist_profile_of(user) -> ScientistProfile | None:
 
 
 def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
-    """A scientist's stored suggestions with open projects, best first."""
+    """A scientist's stored suggestions with open projects that have a free seat, best first."""
     return (
         Match.objects.filter(
             scientist=scientist, project__status=vocab.ProjectStatus.OPEN, score__gt=0
         )
-        .select_related("project", "project__institution")
+        .exclude(project__in=Project.objects.seats_filled().values("pk"))
+        .select_related("project", "project__institution", "proposed_in_round")
         .order_by("-score", "project_id")
     )
 
 
 def recommended_scientists(project: Project, *, viewer=None) -> QuerySet[Match]:
-    """A project's stored suggestions, best first; none while the project is not open.
+    """A project's stored suggestions, best first; none while it is closed or its seats filled.
 
     Members see only scientists listed to them (unclaimed imported profiles wait
     for their owner, or for recorded consent); coordinators see everyone.
     """
-    if not project.is_open:
+    if not project.is_open or project.is_filled:
         return Match.objects.none()
     matches = Match.objects.filter(project=project, score__gt=0)
     if viewer is not None and not viewer.is_coordinator:
         matches = matches.filter(scientist__in=ScientistProfile.objects.listed_to_members())
-    return matches.select_related("scientist").order_by("-score", "scientist_id")
+    return matches.select_related("scientist", "proposed_in_round").order_by(
+        "-score", "scientist_id"
+    )
 
 
 # --- Interest and introductions ----------------------------------------------
@@ -137,6 +140,8 @@ def express_interest(
         project = Project.objects.select_for_update().get(pk=project.pk)
         if decision == Interest.Decision.INTERESTED and not project.is_open:
             raise ValidationError(_("This project is not open."))
+        if decision == Interest.Decision.INTERESTED and project.is_filled:
+            raise ValidationError(_("This project's seats are filled."))
         interest, _created = Interest.objects.update_or_create(
             scientist=scientist,
             project=project,

@@ -70,6 +70,7 @@ class Suggestion:
     interests: dict[str, Interest] = field(default_factory=dict)
     introduction: Introduction | None = None
     stored: bool = True
+    proposed_in_round: object | None = None  # the rounds.Round that proposed this pair
 
     @property
     def score_percent(self) -> int:
@@ -145,6 +146,7 @@ def _suggestions(rows, viewer_side: str | None) -> list[Suggestion]:
             interests=interests.get((r.scientist_id, r.project_id), {}),
             introduction=intros.get((r.scientist_id, r.project_id)),
             stored=r.pk is not None,
+            proposed_in_round=getattr(r, "proposed_in_round", None),
         )
         for r in rows
     ]

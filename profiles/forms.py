@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import vocab
-from .models import Institution, Membership, Project, ScientistProfile
+from .models import MAX_COLLABORATIONS, Institution, Membership, Project, ScientistProfile
 
 MAX_MONTHS = 120
 MAX_HOURS_PER_MONTH = 200
@@ -135,7 +135,13 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
         (_("What you are looking for"), ["goals", "collaboration_types"]),
         (
             _("Your time"),
-            ["available_from", "horizon_months", "hours_per_month", "languages"],
+            [
+                "available_from",
+                "horizon_months",
+                "hours_per_month",
+                "max_collaborations",
+                "languages",
+            ],
         ),
         (
             _("Your ties with Mexico"),
@@ -165,6 +171,14 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
         _("For how many months"), required=True, help_text=_("Between 1 and 120 months.")
     )
     hours_per_month = _hours(_("Hours per month you can give"), required=True)
+    max_collaborations = forms.IntegerField(
+        label=_("Collaborations you can take at once"),
+        min_value=1,
+        max_value=MAX_COLLABORATIONS,
+        initial=1,
+        required=False,
+        help_text=_("Signed and active agreements count against it. Empty means 1."),
+    )
     languages = _multiple(
         _("Languages you work in"), vocab.language_choices, required=True, scroll=True
     )
@@ -210,6 +224,7 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
             "available_from",
             "horizon_months",
             "hours_per_month",
+            "max_collaborations",
             "languages",
             "alma_maters",
             "states_of_interest",
@@ -247,6 +262,9 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
         if len(summary) > MAX_SUMMARY_LENGTH:
             raise forms.ValidationError(_("Keep the summary under 5,000 characters."))
         return summary
+
+    def clean_max_collaborations(self):
+        return self.cleaned_data.get("max_collaborations") or 1
 
     def clean_abroad_since(self):
         year = self.cleaned_data.get("abroad_since")

@@ -11,6 +11,7 @@ keeps its stored value (a claimed profile edited by its owner keeps what the
 file does not mention). On create a missing key takes its default: empty
 text and lists, null numbers and dates, languages ["es"], position and kind
 "other", collaboration type "academic_project", funding "none", seats 1,
+max_collaborations 1,
 project status "open"; an agreement's stage "active", its last activity its
 start date (or today). Imported institutions are approved; imported
 scientists have no user until someone signs up with their email.
@@ -44,7 +45,7 @@ from agreements.models import OPEN_STAGES, Agreement, AgreementEvent, Milestone,
 from matching.signals import rescoring_suspended
 
 from . import vocab
-from .models import Institution, Project, ScientistProfile
+from .models import MAX_COLLABORATIONS, Institution, Project, ScientistProfile
 
 SECTIONS = ("institutions", "scientists", "projects", "agreements")
 BATCH = 500
@@ -547,6 +548,9 @@ SCIENTIST_SCHEMA: dict[str, Callable] = {
     "sectors": _members_list(vocab.Sector.values, "sector"),
     "abroad_since": _year,
     "collaborated_before": _bool_or_null,
+    "max_collaborations": _non_negative_int(
+        minimum=1, maximum=MAX_COLLABORATIONS, allow_null=False
+    ),
 }
 
 PROJECT_SCHEMA: dict[str, Callable] = {
@@ -967,6 +971,7 @@ SCIENTIST_DEFAULTS = {
     "sectors": [],
     "abroad_since": None,
     "collaborated_before": None,
+    "max_collaborations": 1,
 }
 PROJECT_DEFAULTS = {
     "description": "",

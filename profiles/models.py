@@ -2,11 +2,17 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import vocab
+
+# Agreement stages that hold a project's seat and a scientist's capacity
+# (agreements.models.Stage values; a string here because agreements imports profiles).
+SEAT_TAKING_STAGES = ("signed", "active")
+# More simultaneous collaborations than this is a typo, not a plan.
+MAX_COLLABORATIONS = 50
 
 
 def new_ref(prefix: str) -> str:
@@ -108,6 +114,14 @@ class ScientistProfileQuerySet(models.QuerySet):
             | Q(listing_consented=True)
         )
 
+    def with_collaborations_taken(self):
+        """Annotate `collaborations_taken`: signed and active agreements."""
+        return self.annotate(
+            collaborations_taken=models.Count(
+                "agreements", filter=Q(agreements__stage__in=SEAT_TAKING_STAGES), distinct=True
+            )
+        )
+
 
 class ScientistProfile(models.Model):
     user = models.OneToOneField(
@@ -151,6 +165,7 @@ class ScientistProfile(models.Model):
     listing_consented = models.BooleanField(
         _("consented to be listed before claiming the profile"), default=False
     )
+    max_collaborations = models.PositiveIntegerField(_("collaborations at once"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +182,10 @@ class ScientistProfile(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(position__in=vocab.Position.values), name="scientist_position_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_collaborations__gte=1),
+                name="scientist_max_collaborations_at_least_one",
             ),
         ]
 
@@ -186,6 +205,22 @@ class ScientistProfile(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=vocab.ProjectStatus.OPEN)
+
+    def with_seats_taken(self):
+        """Annotate `seats_taken`: scientists in signed or active agreements."""
+        return self.annotate(
+            seats_taken=models.Count(
+                "agreements__scientist",
+                filter=Q(agreements__stage__in=SEAT_TAKING_STAGES),
+                distinct=True,
+            )
+        )
+
+    def seats_filled(self):
+        return self.with_seats_taken().filter(seats_taken__gte=F("seats"))
+
+    def with_free_seats(self):
+        return self.with_seats_taken().filter(seats_taken__lt=F("seats"))
 
 
 class Project(models.Model):
@@ -268,3 +303,20 @@ class Project(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == vocab.ProjectStatus.OPEN
+
+    @property
+    def seats_taken_count(self) -> int:
+        """Scientists holding a seat (signed or active agreements)."""
+        if hasattr(self, "seats_taken"):
+            return self.seats_taken
+        return (
+            self.agreements.filter(stage__in=SEAT_TAKING_STAGES)
+            .values("scientist")
+            .distinct()
+            .count()
+        )
+
+    @property
+    def is_filled(self) -> bool:
+        """Every seat is held by a signed or active agreement: no new suggestions."""
+        return self.seats_taken_count >= self.seats

@@ -298,6 +298,14 @@ def test_an_invalid_file_leaves_stored_records_untouched(db, tmp_path):
             'scientists[0] ref=s states_of_interest: unknown ISO 3166-2:MX state code(s) "MX-ZZZ"',
         ),
         ("not an object", "scientists[0] ref=? record: must be an object, got a string"),
+        (
+            {"ref": "s", "name": "A", "max_collaborations": 0},
+            "scientists[0] ref=s max_collaborations: must be at least 1, got 0",
+        ),
+        (
+            {"ref": "s", "name": "A", "max_collaborations": 10**30},
+            "scientists[0] ref=s max_collaborations: must be at most 50, got " + str(10**30),
+        ),
     ],
 )
 def test_each_kind_of_invalid_value_is_reported(db, tmp_path, record, error):
@@ -306,6 +314,20 @@ def test_each_kind_of_invalid_value_is_reported(db, tmp_path, record, error):
     assert code == 1
     assert err.splitlines() == [error]
     assert not ScientistProfile.objects.exists()
+
+
+def test_max_collaborations_is_imported_and_defaults_to_one(db, tmp_path):
+    payload = {
+        "scientists": [
+            {"ref": "s-busy", "name": "A", "max_collaborations": 3},
+            {"ref": "s-default", "name": "B"},
+        ]
+    }
+    code, _, err = run(write(tmp_path, payload))
+
+    assert (code, err) == (0, "")
+    stored = dict(ScientistProfile.objects.values_list("ref", "max_collaborations"))
+    assert stored == {"s-busy": 3, "s-default": 1}
 
 
 def test_first_results_after_the_end_of_the_project_is_an_error(db, tmp_path):

@@ -150,6 +150,8 @@ this_year = timezone.localdate().year
         ({"keywords": "x" * 101}, "keywords"),
         ({"alma_maters": "y" * 101}, "alma_maters"),
         ({"collaborated_before": "maybe"}, "collaborated_before"),
+        ({"max_collaborations": "0"}, "max_collaborations"),
+        ({"max_collaborations": "9" * 30}, "max_collaborations"),
     ],
 )
 def test_bad_input_is_rejected_with_an_error_next_to_the_field(client, scientist, overrides, field):
@@ -159,6 +161,13 @@ def test_bad_input_is_rejected_with_an_error_next_to_the_field(client, scientist
     html = response.content.decode()
     assert f'id="id_{field}_error"' in html
     assert not ScientistProfile.objects.exists()
+
+
+def test_capacity_is_how_many_collaborations_at_once_and_defaults_to_one(client, scientist):
+    assert client.post(URL, good_data(max_collaborations="3")).status_code == 302
+    assert ScientistProfile.objects.get(user=scientist).max_collaborations == 3
+    assert client.post(URL, good_data(max_collaborations="")).status_code == 302
+    assert ScientistProfile.objects.get(user=scientist).max_collaborations == 1
 
 
 def test_abroad_since_accepts_this_year(client, scientist):

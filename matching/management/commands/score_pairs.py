@@ -3,6 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching import embeddings
 from matching.matcher import current_model
 from matching.scoring.explain import score_records
 from matching.scoring.records import ProjectRecord, ScientistRecord
@@ -43,11 +44,14 @@ class Command(BaseCommand):
                 continue
             pairs.append((number, cells[0], cells[1]))
         scientists = {
-            s.ref: s for s in ScientistProfile.objects.filter(ref__in={p[1] for p in pairs})
+            s.ref: s
+            for s in ScientistProfile.objects.select_related("embedding").filter(
+                ref__in={p[1] for p in pairs}
+            )
         }
         projects = {
             p.ref: p
-            for p in Project.objects.select_related("institution").filter(
+            for p in Project.objects.select_related("institution", "embedding").filter(
                 ref__in={p[2] for p in pairs}
             )
         }
@@ -60,6 +64,21 @@ class Command(BaseCommand):
             for e in errors:
                 self.stderr.write(e)
             raise CommandError(f"{len(errors)} error(s) in {path}")
+        # Score as a rematch would store: with the vectors of the current texts.
+        if embeddings.embed("scientist", [s.pk for s in scientists.values()]):
+            scientists = {
+                s.ref: s
+                for s in ScientistProfile.objects.select_related("embedding").filter(
+                    ref__in=list(scientists)
+                )
+            }
+        if embeddings.embed("project", [p.pk for p in projects.values()]):
+            projects = {
+                p.ref: p
+                for p in Project.objects.select_related("institution", "embedding").filter(
+                    ref__in=list(projects)
+                )
+            }
         model = current_model()
         entries = []
         for _number, sref, pref in pairs:

@@ -17,7 +17,7 @@ def fail_all_but_the_newest_running_run(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matching', '0003_interest_known_choices'),
+        ('matching', '0004_interest_known_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('profiles', '0002_scientistprofile_listing_consented'),
+        ('profiles', '0003_scientistprofile_listing_consented'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
