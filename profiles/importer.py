@@ -57,7 +57,7 @@ MAX_SUMMARY_LENGTH = 5_000
 MAX_TEXT_LENGTH = 10_000
 # A JSON integer with more digits than this is out of every field's range; it is
 # kept as HugeNumber so that its record gets the error, not the parser.
-MAX_NUMBER_DIGITS = 30
+MAX_NUMBER_DIGITS = 100
 # Keys that export_agreements prints but that are derived, not stored: accepted and ignored
 # so that an export can be imported back.
 IGNORED_AGREEMENT_KEYS = frozenset(
