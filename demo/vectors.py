@@ -9,17 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from matching.models import ProjectEmbedding, ScientistEmbedding
+from matching.embeddings import KINDS
 from matching.scoring import semantic
-from matching.scoring.records import ProjectRecord, ScientistRecord
-from profiles.models import Project, ScientistProfile
+from profiles.models import Project
 
 PATH = Path(__file__).resolve().parent / "vectors.npz"
-
-_KINDS = (
-    ("scientist", ScientistProfile, ScientistEmbedding, ScientistRecord.from_profile),
-    ("project", Project, ProjectEmbedding, ProjectRecord.from_project),
-)
 
 
 def _digests(model, to_record) -> dict[str, int]:
@@ -35,7 +29,7 @@ def restore(path: Path = PATH) -> int:
         return 0
     shipped = np.load(path)
     restored = 0
-    for kind, model, embedding, to_record in _KINDS:
+    for kind, (model, embedding, _fk, to_record) in KINDS.items():
         ids = _digests(model, to_record)
         digests, vectors, languages = (
             shipped[f"{kind}_digests"],
@@ -62,7 +56,7 @@ def save(path: Path = PATH) -> int:
     """Write the stored vectors of the current texts (after a demo was seeded)."""
     arrays = {}
     total = 0
-    for kind, model, embedding, to_record in _KINDS:
+    for kind, (model, embedding, _fk, to_record) in KINDS.items():
         current = _digests(model, to_record)
         rows = [
             e

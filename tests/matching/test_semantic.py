@@ -2,8 +2,11 @@
 vectors stored once per text change and never used for another text, its
 reasons with evidence, and stable stored scores."""
 
+import io
+
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from matching import embeddings, matcher, tasks
@@ -194,3 +197,21 @@ def test_a_failing_encoder_leaves_the_pair_scored_without_meaning(db, monkeypatc
     tasks.rescore_scientist_task(profile.pk)  # runs to the end: rows stored, no vector
     assert Match.objects.filter(scientist=profile, project=project).exists()
     assert not ScientistEmbedding.objects.filter(scientist=profile).exists()
+
+
+def test_embed_missing_command_reports_progress_and_then_has_nothing_to_do(db):
+    _scientist(GROUNDWATER_PROFILE)
+    _groundwater_project()
+    out = io.StringIO()
+    call_command("embed_missing", "--chunk", "1", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "missing or stale: 1 profiles, 1 projects"
+    assert any(line.startswith("2/2 (100%)") for line in lines)
+    out = io.StringIO()
+    call_command("embed_missing", stdout=out)
+    assert out.getvalue().strip() == "missing or stale: 0 profiles, 0 projects"
+
+
+def test_embed_missing_refuses_an_empty_chunk(db):
+    with pytest.raises(CommandError, match="--chunk"):
+        call_command("embed_missing", "--chunk", "0")
