@@ -1,15 +1,18 @@
 """Users' rights over their data: export everything about them, delete their account.
 
 Export: one JSON document with the account, the scientist profile, institution
-memberships, the interests the user expressed or received on their profile, their
-introductions, the agreements they are a party to (as the scientist, or as an
-approved member of the project's institution) with milestones and their own
-timeline entries, and their reminders. Other people's contact details are never
-in it.
+memberships, the projects they created, their suggestions (scores and reasons),
+the interests they expressed (and the other side's interest where the interface
+shows it: never a "not for me" or its reason, which stays hidden as promised),
+their introductions with reasons, the agreements they are a party to (as the
+scientist, or as an approved member of the project's institution) with
+milestones and every timeline entry the agreement page shows them, and their
+reminders. Other people's contact details are never in it.
 
 Deletion removes the user and their personal data:
-- the user row, their email addresses, sessions' logins, memberships and reminders
-  (cascade from the user);
+- the user row, their email addresses, memberships and reminders (cascade from
+  the user), and every session they are logged in with (tracked by
+  allauth.usersessions), so no session row names them afterwards;
 - their scientist profile, and with it everything that exists only because of the
   profile: its matches, interests, introductions and the agreements where they are
   the scientist (with those agreements' milestones, timelines and reminders). The
@@ -19,16 +22,18 @@ Deletion removes the user and their personal data:
   timeline entries they wrote keep their content with no author (SET_NULL).
 """
 
+from allauth.usersessions.models import UserSession
 from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import ErasedEmail
 from agreements.models import Agreement, AgreementEvent, Reminder
-from matching.models import Interest, Introduction
+from matching.models import Interest, Introduction, Match
+from matching.reasons import render_reasons
 from notifications.models import Notification, NotificationPreference
-from profiles.models import Membership, ScientistProfile
+from profiles.models import Membership, Project, ScientistProfile
 
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 
 def _date(value):
@@ -84,7 +89,14 @@ def export_user_data(user) -> dict:
 
     own_interests = Q(decided_by=user)
     if profile is not None:
-        own_interests |= Q(scientist=profile)
+        own_interests |= Q(scientist=profile, side=Interest.Side.SCIENTIST)
+        # The institution's interest is shown on the suggestion; its "not for
+        # me" never is, so it is not exported either.
+        own_interests |= Q(
+            scientist=profile,
+            side=Interest.Side.INSTITUTION,
+            decision=Interest.Decision.INTERESTED,
+        )
     interests = (
         Interest.objects.filter(own_interests)
         .select_related("scientist", "project__institution")
@@ -101,17 +113,29 @@ def export_user_data(user) -> dict:
         .prefetch_related("milestones")
         .order_by("created_at", "pk")
     )
-    own_events = AgreementEvent.objects.filter(actor=user).order_by("created_at", "pk")
+    # Every entry of their agreements' timelines, as the agreement page shows it.
+    events = AgreementEvent.objects.filter(agreement__in=agreements).order_by("created_at", "pk")
     events_by_agreement: dict[int, list] = {}
-    for event in own_events:
+    for event in events:
         events_by_agreement.setdefault(event.agreement_id, []).append(
             {
                 "kind": event.kind,
                 "channel": event.channel,
                 "message": event.message,
+                "by_you": event.actor_id == user.pk,
                 "created_at": _date(event.created_at),
             }
         )
+    suggestions = (
+        Match.objects.filter(scientist=profile).select_related("project__institution")
+        if profile is not None
+        else Match.objects.none()
+    )
+    projects = (
+        Project.objects.filter(created_by=user)
+        .select_related("institution")
+        .order_by("created_at", "pk")
+    )
 
     return {
         "format": "red-diaspora-personal-data",
@@ -142,6 +166,25 @@ def export_user_data(user) -> dict:
             .select_related("institution")
             .order_by("created_at", "pk")
         ],
+        "projects_created": [
+            {
+                **_project(p),
+                "status": p.status,
+                "description": p.description,
+                "created_at": _date(p.created_at),
+            }
+            for p in projects
+        ],
+        "suggestions": [
+            {
+                "project": _project(m.project),
+                "score": m.score,
+                "components": m.components,
+                "reasons": render_reasons(m.reasons, audience="scientist"),
+                "updated_at": _date(m.updated_at),
+            }
+            for m in suggestions.order_by("-score", "project_id")
+        ],
         "interests": [
             {
                 "scientist": i.scientist.name,
@@ -160,6 +203,12 @@ def export_user_data(user) -> dict:
                 "scientist": i.scientist.name,
                 "project": _project(i.project),
                 "score": i.score,
+                "reasons": render_reasons(
+                    i.reasons,
+                    audience="scientist"
+                    if profile and i.scientist_id == profile.pk
+                    else "institution",
+                ),
                 "created_at": _date(i.created_at),
             }
             for i in introductions
@@ -189,7 +238,7 @@ def export_user_data(user) -> dict:
                     }
                     for m in a.milestones.all()
                 ],
-                "your_timeline_entries": events_by_agreement.get(a.pk, []),
+                "timeline": events_by_agreement.get(a.pk, []),
             }
             for a in agreements
         ],
@@ -230,5 +279,7 @@ def delete_account(*, user) -> None:
     emails = [user.email, *user.emailaddress_set.values_list("email", flat=True)]
     emails += list(profiles.values_list("email", flat=True))
     ErasedEmail.objects.remember(emails)
+    for session in UserSession.objects.filter(user=user):
+        session.end()  # deletes the session row itself, not only its tracking
     profiles.delete()
     user.delete()

@@ -1,7 +1,9 @@
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 COORDINATORS_GROUP = "coordinators"
@@ -81,19 +83,32 @@ class ErasedEmailQuerySet(models.QuerySet):
             self.get_or_create(digest=ErasedEmail.digest_of(email))
 
     def forget(self, email: str) -> None:
-        self.filter(digest=ErasedEmail.digest_of(email)).delete()
+        self.filter(digest__in=ErasedEmail.digests_to_match(email)).delete()
 
     def erased(self, emails) -> set[str]:
-        """The emails among these that belong to someone who deleted their account."""
-        by_digest = {ErasedEmail.digest_of(e): e for e in emails if e}
-        found = self.filter(digest__in=by_digest).values_list("digest", flat=True)
+        """The emails among these that belong to someone who deleted their account.
+
+        Digests written before the keyed digest (bare SHA-256) or with a retired
+        secret still match, and are rewritten with the current key when found.
+        """
+        by_digest = {}
+        for email in {e for e in emails if e}:
+            for digest in ErasedEmail.digests_to_match(email):
+                by_digest[digest] = email
+        found = set(self.filter(digest__in=by_digest).values_list("digest", flat=True))
+        current = {ErasedEmail.digest_of(by_digest[d]) for d in found}
+        for digest in found - current:
+            self.filter(digest=digest).delete()
+            self.get_or_create(digest=ErasedEmail.digest_of(by_digest[digest]))
         return {by_digest[d] for d in found}
 
 
 class ErasedEmail(models.Model):
-    """A one-way digest of the email of someone who deleted their account, so a
-    later bulk import does not bring their profile back. Forgotten when the same
-    person signs up and verifies the address again."""
+    """A keyed one-way digest (HMAC-SHA256 with the secret key) of the email of
+    someone who deleted their account, so a later bulk import does not bring their
+    profile back. Keyed, so that nobody holding the table can confirm a guessed
+    address. Forgotten when the same person signs up and verifies the address
+    again."""
 
     digest = models.CharField(max_length=64, unique=True)
     erased_at = models.DateTimeField(auto_now_add=True)
@@ -108,5 +123,25 @@ class ErasedEmail(models.Model):
         return self.digest[:12]
 
     @staticmethod
-    def digest_of(email: str) -> str:
-        return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    def digest_of(email: str, secret: str | None = None) -> str:
+        return salted_hmac(
+            ERASED_EMAIL_SALT, _normalized(email), secret=secret, algorithm="sha256"
+        ).hexdigest()
+
+    @staticmethod
+    def digests_to_match(email: str) -> list[str]:
+        """The current digest, those under retired secrets, and the unkeyed one of
+        rows written before digests were keyed."""
+        digests = [ErasedEmail.digest_of(email)]
+        digests += [
+            ErasedEmail.digest_of(email, secret) for secret in settings.SECRET_KEY_FALLBACKS
+        ]
+        digests.append(hashlib.sha256(_normalized(email).encode()).hexdigest())
+        return digests
+
+
+ERASED_EMAIL_SALT = "accounts.ErasedEmail"
+
+
+def _normalized(email: str) -> str:
+    return email.strip().lower()

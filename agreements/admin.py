@@ -45,4 +45,5 @@ class FollowUpSettingsAdmin(admin.ModelAdmin):
     list_display = ["__str__", "stall_days", "due_soon_days"]
 
     def has_add_permission(self, request):
-        return not FollowUpSettings.objects.exists()
+        # One row of settings; adding it still needs the model permission.
+        return super().has_add_permission(request) and not FollowUpSettings.objects.exists()

@@ -7,11 +7,13 @@ second run the same day sends and changes nothing.
 
 import datetime
 import functools
+import logging
 from collections import defaultdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import formats, translation
+from django.db.models import Q
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -23,15 +25,19 @@ from .models import (
     OPEN_STAGES,
     Agreement,
     AgreementEvent,
+    FollowUpRun,
     FollowUpSettings,
     Milestone,
     Reminder,
     Stage,
 )
 
+logger = logging.getLogger(__name__)
+
 # Milestones are reminded of once the agreement is signed.
 COMMITTED_STAGES = (Stage.SIGNED, Stage.ACTIVE)
 KEY_CHUNK = 500
+STALL_NOTICE_RETRY_DAYS = 7
 
 
 class _Parties:
@@ -157,17 +163,29 @@ class _Sender:
                     )
             except IntegrityError:
                 continue  # another run got there first
+            except Exception:
+                logger.exception("Reminder %s to user %s not sent; retried next run", key, user.pk)
+                continue
             done.add((user.pk, key))
             self.sent += 1
             self.counts[kind] += 1
             if (agreement.pk, key) not in touched:
                 touched.add((agreement.pk, key))
+                self._record_event(agreement, kind, key)
+
+    @staticmethod
+    def _record_event(agreement, kind, key) -> None:
+        """One "reminder sent" entry per reminder on the timeline (a constraint)."""
+        try:
+            with transaction.atomic():
                 AgreementEvent.objects.create(
                     agreement=agreement,
                     actor=None,
                     kind=AgreementEvent.Kind.REMINDER,
                     data={"reminder": kind, "key": key},
                 )
+        except IntegrityError:
+            pass  # an overlapping run recorded it
 
 
 def run_followups(today: datetime.date) -> dict:
@@ -185,10 +203,16 @@ def run_followups(today: datetime.date) -> dict:
         for pk in list(candidates)
         if services.mark_stalled_by_system(agreement_id=pk, today=today, stall_days=stall_days)
     ]
+    # Notices of stalls made in the last days too: one that could not be sent
+    # (its reminder rows are kept only once sent) is tried again.
+    retry_since = timezone.now() - datetime.timedelta(days=STALL_NOTICE_RETRY_DAYS)
+    recently_stalled = AgreementEvent.objects.filter(
+        kind=AgreementEvent.Kind.STAGE, data__auto=True, created_at__gte=retry_since
+    ).values("agreement_id")
     stalled = list(
-        Agreement.objects.filter(pk__in=newly).select_related(
-            "scientist__user", "project", "coordinator"
-        )
+        Agreement.objects.filter(
+            Q(pk__in=newly) | Q(stage=Stage.STALLED, pk__in=recently_stalled)
+        ).select_related("scientist__user", "project", "coordinator")
     )
 
     # 2. Milestones coming due and overdue (committed agreements only).
@@ -239,7 +263,7 @@ def run_followups(today: datetime.date) -> dict:
         items += [(u, a, None, Reminder.Kind.FOLLOW_UP_DUE, key) for u in coordinators_of(a)]
     sender.send(items)
 
-    return {
+    summary = {
         "today": today.isoformat(),
         "stall_days": stall_days,
         "due_soon_days": soon_days,
@@ -250,3 +274,5 @@ def run_followups(today: datetime.date) -> dict:
         "follow_up_reminders": sender.counts[Reminder.Kind.FOLLOW_UP_DUE],
         "stalled_notices": sender.counts[Reminder.Kind.STALLED],
     }
+    FollowUpRun.objects.create(ran_for=today, summary=summary)
+    return summary

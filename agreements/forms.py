@@ -11,6 +11,11 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+# Free texts on an agreement (documented in README, data contract).
+GOALS_TEXT_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 2000
+
+
 class ProposalForm(forms.Form):
     goals = forms.MultipleChoiceField(
         label=_("Goals both sides commit to"),
@@ -21,6 +26,7 @@ class ProposalForm(forms.Form):
     goals_text = forms.CharField(
         label=_("Goals in your words"),
         required=False,
+        max_length=GOALS_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What each side promises, in a few sentences."),
     )
@@ -38,7 +44,10 @@ class ProposalForm(forms.Form):
 
 class RevisionForm(ProposalForm):
     note = forms.CharField(
-        label=_("What changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What changed"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -69,12 +78,17 @@ class NewMilestoneForm(MilestoneForm):
 
 class TransitionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Note"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AssignForm(forms.Form):
@@ -93,7 +107,10 @@ class AssignForm(forms.Form):
 class ContactForm(forms.Form):
     channel = forms.ChoiceField(label=_("How"), choices=AgreementEvent.Channel.choices)
     note = forms.CharField(
-        label=_("What was said"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was said"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
 
 from profiles import vocab
@@ -84,6 +85,9 @@ class Agreement(models.Model):
                 condition=~Q(stage__in=["cancelled", "completed"]),
                 name="agreement_one_open_per_pair",
             ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="agreement_stage_known"
+            ),
         ]
         indexes = [
             models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity")
@@ -161,25 +165,30 @@ class Milestone(models.Model):
         return self.title
 
 
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STAGE = "stage", _("Stage changed")
+    EDITED = "edited", _("Edited")
+    MILESTONE_ADDED = "milestone_added", _("Milestone added")
+    MILESTONE_DONE = "milestone_done", _("Milestone done")
+    NOTE = "note", _("Note")
+    CONTACT = "contact", _("Contact logged")
+    FOLLOW_UP = "follow_up", _("Follow-up date set")
+    ASSIGNED = "assigned", _("Coordinator assigned")
+    REMINDER = "reminder", _("Reminder sent")
+
+
+class EventChannel(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+    MEETING = "meeting", _("Meeting")
+
+
 class AgreementEvent(models.Model):
     """The agreement's timeline: who changed what, when."""
 
-    class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
-        STAGE = "stage", _("Stage changed")
-        EDITED = "edited", _("Edited")
-        MILESTONE_ADDED = "milestone_added", _("Milestone added")
-        MILESTONE_DONE = "milestone_done", _("Milestone done")
-        NOTE = "note", _("Note")
-        CONTACT = "contact", _("Contact logged")
-        FOLLOW_UP = "follow_up", _("Follow-up date set")
-        ASSIGNED = "assigned", _("Coordinator assigned")
-        REMINDER = "reminder", _("Reminder sent")
-
-    class Channel(models.TextChoices):
-        CALL = "call", _("Call")
-        EMAIL = "email", _("Email")
-        MEETING = "meeting", _("Meeting")
+    Kind = EventKind
+    Channel = EventChannel
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -193,6 +202,23 @@ class AgreementEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="agreementevent_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["", *EventChannel.values]),
+                name="agreementevent_channel_known",
+            ),
+            # One "reminder sent" entry per reminder on the timeline, however many
+            # follow-up runs overlap.
+            models.UniqueConstraint(
+                "agreement",
+                KeyTextTransform("key", "data"),
+                condition=Q(kind="reminder"),
+                name="agreementevent_one_per_reminder",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.agreement_id} {self.kind}"
@@ -206,14 +232,17 @@ class AgreementEvent(models.Model):
             return None
 
 
+class ReminderKind(models.TextChoices):
+    MILESTONE_DUE = "milestone_due", _("Milestone coming due")
+    MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+    STALLED = "stalled", _("Agreement stalled")
+
+
 class Reminder(models.Model):
     """A reminder for one user; `key` makes each one be sent once, not once per run."""
 
-    class Kind(models.TextChoices):
-        MILESTONE_DUE = "milestone_due", _("Milestone coming due")
-        MILESTONE_OVERDUE = "milestone_overdue", _("Milestone overdue")
-        FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
-        STALLED = "stalled", _("Agreement stalled")
+    Kind = ReminderKind
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
@@ -233,7 +262,25 @@ class Reminder(models.Model):
         ordering = ["-sent_on", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="reminder_once_per_user_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reminder_kind_known"
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.key}"
+
+
+class FollowUpRun(models.Model):
+    """One finished run of the daily follow-up job (the health page shows its age)."""
+
+    ran_for = models.DateField()
+    finished_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"follow-up {self.ran_for} at {self.finished_at:%Y-%m-%d %H:%M}"

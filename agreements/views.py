@@ -178,7 +178,11 @@ def detail(request, pk):
 @require_POST
 def do_transition(request, pk, action):
     agreement = _get_agreement_for_user(request.user, pk)
-    reason = request.POST.get("reason", "")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("agreements:detail", agreement.pk)
+    reason = form.cleaned_data["reason"]
     try:
         services.transition(agreement=agreement, action=action, by=request.user, reason=reason)
     except services.AgreementError as exc:

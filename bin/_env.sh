@@ -14,7 +14,12 @@ if [ ! -f "$stamp" ]; then
 fi
 if [ ! -f .env ]; then
   # A random secret for this machine only; .env is never committed.
-  printf 'DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=%s\n' \
+  printf 'DJANGO_SECRET_KEY=%s\n' \
     "$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+fi
+# DEBUG never lives in .env: it would turn on for every later command in this
+# checkout, production settings included. bin/run sets it for itself only.
+if grep -q '^DJANGO_DEBUG=' .env; then
+  sed -i '/^DJANGO_DEBUG=/d' .env
 fi
 export PATH="$PWD/.venv/bin:$PATH"

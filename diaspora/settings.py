@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# .env holds this checkout's secret only; DEBUG is never read from a file that
+# outlives the command that wrote it (bin/run sets it for its own process).
+environ.Env.read_env(env("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Production has no default secret. bin/run writes a random one into .env for
@@ -35,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_filters",
     "django_celery_beat",
     "accounts",
@@ -48,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.two_factor_required_for_staff",
+    "diaspora.middleware.private_pages_not_stored",
 ]
 
 ROOT_URLCONF = "diaspora.urls"
@@ -85,13 +92,22 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every process that serves (rate limits count across
+# gunicorn workers): Redis when configured (a Redis outage degrades to cache
+# misses, never to an error page), otherwise a table in the database. Only the
+# single-process development server (DEBUG) keeps it in memory.
 REDIS_URL = env("REDIS_URL", default=env("CELERY_BROKER_URL", default=""))
 if REDIS_URL.startswith("redis"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
+    CACHES = {"default": {"BACKEND": "diaspora.cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "diaspora_cache",
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -124,6 +140,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Client addresses for rate limits: X-Forwarded-For is trusted only behind this
+# many proxies (each appends one address); 0 means REMOTE_ADDR, so a client
+# cannot rotate its own header to escape the limits.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+# Failed logins are limited per address for 5 minutes at most, and a correct
+# password clears the count, so nobody locks another person out for long.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -132,6 +154,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 if env.bool("DJANGO_DISABLE_RATE_LIMITS", default=False):
     ACCOUNT_RATE_LIMITS = False
+
+# Two-factor login (an authenticator app, with recovery codes) for everyone;
+# coordinators and staff must set it up before any page but their account's.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Red Diáspora MX"
+MFA_REQUIRED_FOR_STAFF = env.bool("DJANGO_MFA_REQUIRED_FOR_STAFF", default=True)
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -178,6 +206,27 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue, not acknowledged.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis gives an unacknowledged message to another worker after this long: longer
+# than the longest task (its hard time limit), or a task still running would be
+# delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 2,
+}
+# With the broker down a save must answer at once (its rescoring stays pending in
+# the database): fail fast instead of retrying for seconds.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+    "socket_connect_timeout": 2,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs, synced into django_celery_beat's tables by its DatabaseScheduler.
@@ -189,6 +238,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.nightly_full_rematch",
         "schedule": crontab(hour=3, minute=15),  # nightly, CELERY_TIMEZONE
         "options": {"expires": 60 * 60 * 12},
+    },
+    "matching-recover-runs": {
+        "task": "matching.tasks.recover_match_runs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "matching-requeue-pending-rescoring": {
+        "task": "matching.tasks.requeue_pending_rescoring",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
 }
 # The weekly digest and the email sweep are stored schedules (notifications
@@ -215,6 +274,9 @@ MATCH_FIELD_PARTS = {
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
+# Seconds one chunk of a full rematch may take (its task's soft time limit); a
+# chunk started longer ago than this by a task no worker runs is queued again.
+MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)
 
 # Follow-up: an agreement with no activity for this many days is stalled.
 AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
@@ -229,9 +291,40 @@ SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
 # Pages shown when something is wrong use the site's layout and language.
 CSRF_FAILURE_VIEW = "diaspora.views.csrf_failure"
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS is the production default: redirect, HSTS and Secure cookies are on
+# unless DEBUG. Behind a proxy that terminates TLS, set
+# DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the proxy must set
+# that header itself and drop any value sent by the client).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+_proxy_ssl_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy: only this site's own files (htmx, Chart.js and the
+# styles are vendored); no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 
-from . import views
+from . import health, views
 
 # The admin login goes through allauth (verification, rate limits).
 admin.site.login = secure_admin_login(admin.site.login)
@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("health/", health.health, name="health"),
     path("accounts/", include("allauth.urls")),
     # Same URL as Django's set_language; also stores the choice on the user.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),

@@ -17,6 +17,14 @@ class DecisionForm(forms.Form):
     )
 
 
+class IntroductionSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by scientist, project, institution or reference"),
+        required=False,
+        max_length=200,
+    )
+
+
 class PairLookupForm(forms.Form):
     """The coordinator's lookup of one scientist and one project."""
 

@@ -45,16 +45,21 @@ class Match(models.Model):
         return f"{self.scientist} ~ {self.project} ({self.score:.2f})"
 
 
+class InterestSide(models.TextChoices):
+    SCIENTIST = "scientist", _("Scientist")
+    INSTITUTION = "institution", _("Institution")
+
+
+class InterestDecision(models.TextChoices):
+    INTERESTED = "interested", _("Interested")
+    DECLINED = "declined", _("Not for me")
+
+
 class Interest(models.Model):
     """One side's decision on a pair: interested, or not for me (with a reason)."""
 
-    class Side(models.TextChoices):
-        SCIENTIST = "scientist", _("Scientist")
-        INSTITUTION = "institution", _("Institution")
-
-    class Decision(models.TextChoices):
-        INTERESTED = "interested", _("Interested")
-        DECLINED = "declined", _("Not for me")
+    Side = InterestSide
+    Decision = InterestDecision
 
     scientist = models.ForeignKey(
         ScientistProfile, on_delete=models.CASCADE, related_name="interests"
@@ -75,6 +80,12 @@ class Interest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["scientist", "project", "side"], name="interest_unique_side"
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=InterestSide.values), name="interest_side_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__in=InterestDecision.values), name="interest_decision_known"
             ),
         ]
 
@@ -127,9 +138,77 @@ class MatchRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        constraints = [
+            # Two coordinators pressing "rematch" at once start one run.
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="running"), name="matchrun_one_running"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["running", "done", "failed"]), name="matchrun_status_known"
+            ),
+        ]
 
     def __str__(self):
         return f"MatchRun {self.pk} {self.status} {self.chunks_done}/{self.chunks_total}"
+
+
+class MatchRunChunk(models.Model):
+    """One chunk of a full rematch and its progress, so that a chunk whose worker
+    died is found and queued again, and a chunk delivered twice counts once."""
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    scientist_ids = models.JSONField(default=list)
+    # The delivery (Celery task id) working on it; a chunk started by a task no
+    # worker is running any more is lost.
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    pairs_scored = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="matchrunchunk_unique_index"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["run", "index"],
+                condition=Q(done_at__isnull=True),
+                name="matchrunchunk_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"chunk {self.index} of run {self.run_id}"
+
+
+class PendingRescore(models.Model):
+    """A profile or project saved whose suggestions are not rescored yet. Written
+    with the save, deleted by the task once done: a message the broker dropped
+    (or never took, while it was down) is queued again by a periodic job."""
+
+    class Kind(models.TextChoices):
+        SCIENTIST = "scientist", _("Scientist")
+        PROJECT = "project", _("Project")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    requested_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="pendingrescore_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["scientist", "project"]), name="pendingrescore_kind_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
 
 
 class Embedding(models.Model):

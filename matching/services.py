@@ -6,25 +6,22 @@ view scopes its lookups through one place.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications import events as notification_events
 from profiles import vocab
 from profiles.models import Membership, Project, ScientistProfile
 
+from . import runs
 from .models import Interest, Introduction, Match, MatchRun
 from .scoring import score_pair
 
 REASON_MAX_LENGTH = 2000
-# A run still "running" after this long is presumed dead (its worker was lost).
-STALE_RUN_HOURS = 12
 
 
 # --- Who may see what ---------------------------------------------------------
@@ -87,14 +84,19 @@ def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
     )
 
 
-def recommended_scientists(project: Project) -> QuerySet[Match]:
-    """A project's stored suggestions, best first; none while it is closed or its seats filled."""
+def recommended_scientists(project: Project, *, viewer=None) -> QuerySet[Match]:
+    """A project's stored suggestions, best first; none while it is closed or its seats filled.
+
+    Members see only scientists listed to them (unclaimed imported profiles wait
+    for their owner, or for recorded consent); coordinators see everyone.
+    """
     if not project.is_open or project.is_filled:
         return Match.objects.none()
-    return (
-        Match.objects.filter(project=project, score__gt=0)
-        .select_related("scientist", "proposed_in_round")
-        .order_by("-score", "scientist_id")
+    matches = Match.objects.filter(project=project, score__gt=0)
+    if viewer is not None and not viewer.is_coordinator:
+        matches = matches.filter(scientist__in=ScientistProfile.objects.listed_to_members())
+    return matches.select_related("scientist", "proposed_in_round").order_by(
+        "-score", "scientist_id"
     )
 
 
@@ -221,25 +223,22 @@ def scientist_contact_email(scientist: ScientistProfile) -> str:
 
 
 def running_match_run() -> MatchRun | None:
-    since = timezone.now() - datetime.timedelta(hours=STALE_RUN_HOURS)
-    return MatchRun.objects.filter(status=MatchRun.Status.RUNNING, started_at__gte=since).first()
+    return runs.running_run()
 
 
 def start_full_rematch(*, user) -> tuple[MatchRun, bool]:
-    """Start a full rematch unless one is running; returns (run, started)."""
+    """Start a full rematch unless one is running; returns (run, started).
+
+    One run at a time is a database constraint: two coordinators pressing the
+    button at once get the same run. A lost start is queued again by
+    matching.runs.recover_runs.
+    """
     if not user.is_coordinator:
         raise PermissionDenied
-    with transaction.atomic():
-        running = running_match_run()
-        if running is not None:
-            return running, False
-        run = MatchRun.objects.create(started_by=user)
+    run, created = runs.begin_run(started_by=user)
+    if created:
+        from .tasks import start_full_rematch_task
+
         run_id = run.pk
-
-        def queue():
-            from .tasks import start_full_rematch_task
-
-            start_full_rematch_task.delay(run_id)
-
-        transaction.on_commit(queue)
-    return run, True
+        transaction.on_commit(lambda: start_full_rematch_task.delay(run_id))
+    return run, created

@@ -41,6 +41,13 @@ def rescoring_is_suspended() -> bool:
 
 
 def _queue(task_name: str, object_id: int) -> None:
+    # Recorded with the save (same transaction): if the message below is lost,
+    # or the broker is down, a periodic job queues the rescoring again.
+    from matching import runs
+
+    kind = "scientist" if task_name == "rescore_scientist_task" else "project"
+    runs.record_rescore(kind, object_id)
+
     def send() -> None:
         # Imported late: the tasks import the matcher, which imports the models.
         from kombu.exceptions import OperationalError
@@ -50,7 +57,7 @@ def _queue(task_name: str, object_id: int) -> None:
         try:
             getattr(tasks, task_name).delay(object_id)
         except OperationalError:
-            # The broker is down: the save stands; the nightly full rematch catches up.
+            # The broker is down: the save stands; the pending row is picked up later.
             logger.exception("Could not queue %s(%s)", task_name, object_id)
 
     transaction.on_commit(send)

@@ -1,12 +1,17 @@
-"""Background jobs of the matcher. They pass ids, reload, and are safe to run twice."""
+"""Background jobs of the matcher. They pass ids, reload, and are safe to run twice.
+
+Full rematch runs and pending rescoring are kept in the database (matching.runs),
+so a killed worker or a broker outage delays the work but never loses it.
+"""
 
 import logging
 
 from celery import chord, shared_task
+from django.conf import settings
 from django.utils import timezone
 
-from . import embeddings, matcher
-from .models import MatchRun
+from . import embeddings, matcher, runs
+from .models import MatchRun, PendingRescore
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +30,18 @@ def _embed(kind: str, ids: list[int]) -> int:
 @shared_task
 def rescore_scientist_task(scientist_id: int) -> None:
     """After a profile is saved: its vector if its text changed, then its rows."""
+    started = timezone.now()
     _embed("scientist", [scientist_id])
     matcher.rescore_scientist(scientist_id)
+    runs.rescore_done(PendingRescore.Kind.SCIENTIST, scientist_id, started_at=started)
 
 
 @shared_task
 def rescore_project_task(project_id: int) -> None:
+    started = timezone.now()
     _embed("project", [project_id])
     matcher.rescore_project(project_id)
+    runs.rescore_done(PendingRescore.Kind.PROJECT, project_id, started_at=started)
 
 
 @shared_task
@@ -41,21 +50,25 @@ def embed_chunk_task(kind: str, ids: list[int]) -> int:
     return _embed(kind, ids)
 
 
-@shared_task
-def score_chunk_task(run_id: int, scientist_ids: list[int]) -> int:
-    return matcher.score_chunk(run_id, scientist_ids)
+@shared_task(
+    bind=True,
+    soft_time_limit=settings.MATCH_CHUNK_TIME_LIMIT,
+    time_limit=settings.MATCH_CHUNK_TIME_LIMIT + 30,
+)
+def score_chunk_task(self, run_id: int, chunk_index: int) -> int:
+    return runs.score_chunk(run_id=run_id, index=chunk_index, task_id=self.request.id or "")
 
 
 @shared_task
-def finish_run_task(_results=None, run_id: int | None = None) -> int:
-    return matcher.finish_run(run_id).pk
+def finish_run_task(run_id: int) -> None:
+    runs.finish_run(run_id)
 
 
 @shared_task
 def start_full_rematch_task(run_id: int) -> int:
     """Compute the missing vectors (chunks shared by the workers), then score."""
-    run = MatchRun.objects.filter(pk=run_id).first()
-    if run is None or run.status == MatchRun.Status.DONE:
+    run = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).first()
+    if run is None:
         return run_id
     todo = [
         embed_chunk_task.si(kind, chunk)
@@ -70,26 +83,28 @@ def start_full_rematch_task(run_id: int) -> int:
 
 @shared_task
 def score_full_rematch_task(run_id: int) -> int:
-    """Refit the model, then score the chunks in parallel and finish the run."""
-    run = MatchRun.objects.filter(pk=run_id).first()
-    if run is None or run.status == MatchRun.Status.DONE:
-        return run_id
-    try:
-        chunks = matcher.prepare_run(run)
-    except Exception:
-        MatchRun.objects.filter(pk=run_id).update(
-            status=MatchRun.Status.FAILED, finished_at=timezone.now()
-        )
-        raise
-    if not chunks:
-        matcher.finish_run(run_id)
-        return run_id
-    chord(score_chunk_task.si(run_id, chunk) for chunk in chunks)(finish_run_task.s(run_id=run_id))
+    """Refit the model, then queue the chunks; the last one finishes the run.
+    (matching.runs.recover_runs queues this again if the start was lost.)"""
+    runs.start_run(run_id)
     return run_id
 
 
 @shared_task
 def nightly_full_rematch() -> int:
     """Nightly (Celery beat): refit the model and rematch everything."""
-    run = MatchRun.objects.create()
-    return start_full_rematch_task(run.pk)
+    run, created = runs.begin_run()
+    if created:
+        start_full_rematch_task.delay(run.pk)
+    return run.pk
+
+
+@shared_task
+def recover_match_runs() -> dict:
+    """Every minute (Celery beat): queue again what a lost worker left of a run."""
+    return runs.recover_runs()
+
+
+@shared_task
+def requeue_pending_rescoring() -> int:
+    """Every minute (Celery beat): queue again rescoring the broker dropped."""
+    return runs.requeue_pending_rescoring()

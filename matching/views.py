@@ -27,7 +27,7 @@ from profiles.models import Project, ScientistProfile
 
 from . import services
 from .evidence import with_evidence
-from .forms import DecisionForm, PairLookupForm
+from .forms import DecisionForm, IntroductionSearchForm, PairLookupForm
 from .models import Interest, Introduction, Match, MatchRun
 from .reasons import render_reasons
 from .scoring import score_pair
@@ -251,7 +251,7 @@ def _visible_project(request, pk: int) -> Project:
 def project_recommendations(request, pk: int):
     project = _visible_project(request, pk)
     side = Interest.Side.INSTITUTION if services.is_project_member(request.user, project) else None
-    base = services.recommended_scientists(project)
+    base = services.recommended_scientists(project, viewer=request.user)
     main = base.exclude(_declined(Interest.Side.INSTITUTION)) if side else base
     page = Paginator(main, PAGE_SIZE).get_page(request.GET.get("page"))
     declined = base.filter(_declined(Interest.Side.INSTITUTION))[:50] if side else []
@@ -339,7 +339,8 @@ def _decide(request, scientist, project, side: str, default_next: str):
 @login_required
 def introduction_list(request):
     qs = services.introductions_for_user(request.user).order_by("-created_at", "-pk")
-    query = request.GET.get("q", "").strip()
+    search = IntroductionSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if query and request.user.is_coordinator:
         qs = qs.filter(
             Q(scientist__name__icontains=query)
@@ -359,7 +360,7 @@ def introduction_list(request):
     return render(
         request,
         "matching/introduction_list.html",
-        {"page": page, "q": query, "member_projects": member_projects},
+        {"page": page, "q": query, "search": search, "member_projects": member_projects},
     )
 
 
@@ -403,7 +404,8 @@ def _require_coordinator(request) -> None:
 
 def _lookup(qs, query: str, ref_field: str, name_field: str, picked_id: str):
     """(selected object or None, candidates) for a reference or a name."""
-    if picked_id.isdigit():
+    # ASCII digits only ("²".isdigit() is true too) and no more than a key holds.
+    if picked_id.isascii() and picked_id.isdigit() and len(picked_id) <= 18:
         found = qs.filter(pk=int(picked_id)).first()
         if found is not None:
             return found, []

@@ -39,12 +39,29 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ScientistProfile)
 class ScientistProfileAdmin(admin.ModelAdmin):
-    list_display = ["name", "ref", "email", "country", "position", "user", "updated_at"]
-    list_filter = ["position", "country", "collaborated_before"]
+    list_display = [
+        "name",
+        "ref",
+        "email",
+        "country",
+        "position",
+        "user",
+        "listing_consented",
+        "updated_at",
+    ]
+    list_filter = ["position", "country", "collaborated_before", "listing_consented"]
     search_fields = ["name", "ref", "email", "institution_abroad", "user__email"]
     autocomplete_fields = ["user"]
     readonly_fields = ["areas", "created_at", "updated_at"]
     list_select_related = ["user"]
+    actions = ["record_listing_consent"]
+
+    @admin.action(
+        description=_("Record that they agreed to be listed before claiming"),
+        permissions=["change"],
+    )
+    def record_listing_consent(self, request, queryset):
+        queryset.update(listing_consented=True)
 
 
 @admin.register(Project)

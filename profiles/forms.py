@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ MAX_MONTHS = 120
 MAX_HOURS_PER_MONTH = 200
 MAX_LIST_ITEMS = 30
 MAX_ITEM_LENGTH = 100
+MAX_SUMMARY_LENGTH = 5000
+MAX_DESCRIPTION_LENGTH = 10000
 FIRST_YEAR_ABROAD = 1950
 
 
@@ -32,6 +35,8 @@ class CommaSeparatedField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
+        # The list is validated, not the text: check here what CharField would.
+        ProhibitNullCharactersValidator()(text)
         items, seen = [], set()
         for raw in text.split(","):
             item = " ".join(raw.split())
@@ -254,7 +259,7 @@ class ScientistProfileForm(SectionsMixin, forms.ModelForm):
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
-        if len(summary) > 5000:
+        if len(summary) > MAX_SUMMARY_LENGTH:
             raise forms.ValidationError(_("Keep the summary under 5,000 characters."))
         return summary
 
@@ -382,6 +387,12 @@ class ProjectForm(SectionsMixin, forms.ModelForm):
 
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())
+
+    def clean_description(self):
+        description = self.cleaned_data["description"].strip()
+        if len(description) > MAX_DESCRIPTION_LENGTH:
+            raise forms.ValidationError(_("Keep the description under 10,000 characters."))
+        return description
 
     def clean(self):
         cleaned = super().clean()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,6 +49,15 @@ from .models import MAX_COLLABORATIONS, Institution, Project, ScientistProfile
 
 SECTIONS = ("institutions", "scientists", "projects", "agreements")
 BATCH = 500
+# Sizes the data contract allows (README, "Limits"): lists of keywords, alma
+# maters, codes and milestones; free texts; numbers are checked per field.
+MAX_LIST_ITEMS = 100
+MAX_LIST_ITEM_LENGTH = 200
+MAX_SUMMARY_LENGTH = 5_000
+MAX_TEXT_LENGTH = 10_000
+# A JSON integer with more digits than this is out of every field's range; it is
+# kept as HugeNumber so that its record gets the error, not the parser.
+MAX_NUMBER_DIGITS = 100
 # Keys that export_agreements prints but that are derived, not stored: accepted and ignored
 # so that an export can be imported back.
 IGNORED_AGREEMENT_KEYS = frozenset(
@@ -107,7 +117,7 @@ def load_payload(text: str | bytes, source: str = "input") -> dict:
     if not text.strip():
         raise ImportFormatError(f"{source} is empty: expected a JSON object")
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -115,7 +125,61 @@ def load_payload(text: str | bytes, source: str = "input") -> dict:
     except RecursionError:
         raise ImportFormatError(f"{source} is not valid JSON: nested too deeply") from None
     check_shape(payload, source)
+    if _LONE_SURROGATE_ESCAPE.search(text):
+        where = _lone_surrogate(payload, "")
+        if where is not None:
+            raise ImportFormatError(
+                f"{source} is not valid Unicode text: {where} contains a lone surrogate "
+                "(an unpaired \\ud800-\\udfff escape)"
+            )
     return payload
+
+
+@dataclass(frozen=True)
+class HugeNumber:
+    """A JSON integer too long to be any field's value."""
+
+    digits: int
+
+
+def _parse_int(text: str) -> int | HugeNumber:
+    digits = len(text.lstrip("-"))
+    return HugeNumber(digits) if digits > MAX_NUMBER_DIGITS else int(text)
+
+
+# Only JSON escapes can produce a lone surrogate (UTF-8 input cannot hold one).
+_LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _lone_surrogate(value: Any, path: str) -> str | None:
+    """The path of the first string (or key) holding a lone surrogate, if any."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "the file"
+        return None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str):
+            where = f"{path}.{_printable(key)}" if path else _printable(key)
+            if _lone_surrogate(key, where) is not None:
+                return f"the key {where}"
+        else:
+            where = f"{path}[{key}]"
+        found = _lone_surrogate(item, where)
+        if found is not None:
+            return found
+    return None
 
 
 def check_shape(payload: Any, source: str = "input") -> None:
@@ -141,6 +205,8 @@ def check_shape(payload: Any, source: str = "input") -> None:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
+    if isinstance(value, HugeNumber):
+        return f"a number of {value.digits} digits"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
@@ -175,14 +241,29 @@ def _string(max_length: int, *, required: bool = False) -> Callable[[Any], str]:
     return parse
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid(f"must be a string, got {_json_type(value)}")
-    if "\x00" in value:
-        raise Invalid("must not contain NUL characters")
-    return value.strip()
+def _text_of_at_most(max_length: int) -> Callable[[Any], str]:
+    def parse(value):
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise Invalid(f"must be a string, got {_json_type(value)}")
+        if "\x00" in value:
+            raise Invalid("must not contain NUL characters")
+        value = value.strip()
+        if len(value) > max_length:
+            raise Invalid(f"must be at most {max_length} characters (got {len(value)})")
+        return value
+
+    return parse
+
+
+_text = _text_of_at_most(MAX_TEXT_LENGTH)
+_summary = _text_of_at_most(MAX_SUMMARY_LENGTH)
+
+
+def _check_list_length(value: list) -> None:
+    if len(value) > MAX_LIST_ITEMS:
+        raise Invalid(f"must have at most {MAX_LIST_ITEMS} items (got {len(value)})")
 
 
 def _ref(value):
@@ -229,6 +310,7 @@ def _code_list(
             return []
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {what} codes, got {_json_type(value)}")
+        _check_list_length(value)
         if (
             exact is not None
             and all(type(item) is str for item in value)
@@ -250,13 +332,14 @@ def _code_list(
     return parse
 
 
-def _string_list(max_length: int = 200):
+def _string_list(max_length: int = MAX_LIST_ITEM_LENGTH):
     def parse(value):
         if value is None:
             return []
         if not isinstance(value, list):
             raise Invalid(f"must be a list of strings, got {_json_type(value)}")
-        result = []
+        _check_list_length(value)
+        result, seen = [], set()
         for i, item in enumerate(value):
             if not isinstance(item, str):
                 raise Invalid(f"item {i} must be a string, got {_json_type(item)}")
@@ -267,7 +350,8 @@ def _string_list(max_length: int = 200):
                 raise Invalid(f"item {i} must not be empty")
             if len(item) > max_length:
                 raise Invalid(f"item {i} must be at most {max_length} characters")
-            if item not in result:
+            if item not in seen:
+                seen.add(item)
                 result.append(item)
         return result
 
@@ -355,6 +439,8 @@ def _non_negative_int(*, minimum: int = 0, maximum: int = 10_000, allow_null: bo
     def parse(value):
         if value is None and allow_null:
             return None
+        if isinstance(value, HugeNumber):
+            raise Invalid(f"must be at most {maximum}, got {_json_type(value)}")
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise Invalid(f"must be a whole number, got {_json_type(value)}")
         if isinstance(value, float):
@@ -450,7 +536,7 @@ SCIENTIST_SCHEMA: dict[str, Callable] = {
     "position": _choice(vocab.Position.values, "position", default=vocab.Position.OTHER),
     "fields": _FIELDS,
     "keywords": _string_list(),
-    "summary": _text,
+    "summary": _summary,
     "goals": _GOALS,
     "collaboration_types": _members_list(vocab.CollaborationType.values, "collaboration type"),
     "available_from": _date,
@@ -624,6 +710,15 @@ class _Validator:
         if not isinstance(value, list):
             self.error(
                 section, index, ref, "milestones", f"must be a list, got {_json_type(value)}"
+            )
+            return None
+        if len(value) > MAX_LIST_ITEMS:
+            self.error(
+                section,
+                index,
+                ref,
+                "milestones",
+                f"must have at most {MAX_LIST_ITEMS} items (got {len(value)})",
             )
             return None
         result, titles, ok = [], {}, True
@@ -908,8 +1003,13 @@ AGREEMENT_DEFAULTS = {
 IMPORTED = "Imported"
 
 
-def import_payload(payload: dict, *, today: datetime.date | None = None) -> ImportResult:
+def import_payload(
+    payload: dict, *, today: datetime.date | None = None, listing_consented: bool = False
+) -> ImportResult:
     """Validate the whole payload, then upsert everything in one transaction.
+
+    listing_consented: the people in the file agreed to be listed to institution
+    members before claiming their profiles (a coordinator's `--consented`).
 
     Raises ImportFormatError or ImportValidationError without writing anything.
     """
@@ -933,6 +1033,12 @@ def import_payload(payload: dict, *, today: datetime.date | None = None) -> Impo
             prepare=_set_areas,
         )
         result.changed_scientist_ids = [o.pk for o in created + updated]
+        if listing_consented:
+            refs = [r.ref for r in parsed["scientists"]]
+            for start in range(0, len(refs), BATCH):
+                ScientistProfile.objects.filter(ref__in=refs[start : start + BATCH]).update(
+                    listing_consented=True
+                )
         institution_ids = _ids_by_ref(
             Institution, {r.values["institution"] for r in parsed["projects"]}
         )

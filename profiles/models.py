@@ -53,6 +53,11 @@ class Institution(models.Model):
         ordering = ["name"]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=vocab.InstitutionKind.values), name="institution_kind_known"
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -100,6 +105,15 @@ class Membership(models.Model):
 
 
 class ScientistProfileQuerySet(models.QuerySet):
+    def listed_to_members(self):
+        """Profiles institution members may find: claimed ones (an account whose
+        owner accepted the privacy notice), and imported ones a coordinator
+        recorded consent for."""
+        return self.filter(
+            Q(user__isnull=False, user__privacy_accepted_at__isnull=False)
+            | Q(listing_consented=True)
+        )
+
     def with_collaborations_taken(self):
         """Annotate `collaborations_taken`: signed and active agreements."""
         return self.annotate(
@@ -146,6 +160,11 @@ class ScientistProfile(models.Model):
     collaborated_before = models.BooleanField(
         _("has tried to collaborate with a Mexican initiative"), null=True, blank=True
     )
+    # An imported profile nobody has claimed yet is listed to institution members
+    # only when a coordinator records that the person agreed to it.
+    listing_consented = models.BooleanField(
+        _("consented to be listed before claiming the profile"), default=False
+    )
     max_collaborations = models.PositiveIntegerField(_("collaborations at once"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -160,6 +179,9 @@ class ScientistProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(abroad_since__isnull=True) | Q(abroad_since__gte=1900),
                 name="scientist_abroad_since_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__in=vocab.Position.values), name="scientist_position_known"
             ),
             models.CheckConstraint(
                 condition=Q(max_collaborations__gte=1),
@@ -251,6 +273,16 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         constraints = [
             models.CheckConstraint(condition=Q(seats__gte=1), name="project_seats_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(status__in=vocab.ProjectStatus.values), name="project_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding__in=vocab.Funding.values), name="project_funding_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(collaboration_type__in=vocab.CollaborationType.values),
+                name="project_collaboration_type_known",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="project_status_created"),

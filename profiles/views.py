@@ -48,8 +48,12 @@ def _editable_projects(user):
 
 
 def _visible_scientists(user):
-    if _can_browse_scientists(user):
+    if user.is_coordinator:
         return ScientistProfile.objects.all()
+    if _can_browse_scientists(user):
+        return ScientistProfile.objects.filter(
+            Q(pk__in=ScientistProfile.objects.listed_to_members()) | Q(user=user)
+        )
     return ScientistProfile.objects.filter(user=user)
 
 
@@ -114,7 +118,7 @@ def my_profile(request):
 def scientist_list(request):
     if not _can_browse_scientists(request.user):
         raise PermissionDenied
-    filterset = ScientistFilter(request.GET or None, queryset=ScientistProfile.objects.all())
+    filterset = ScientistFilter(request.GET or None, queryset=_visible_scientists(request.user))
     page, query = _paginate(request, filterset.qs.order_by("name", "pk"))
     return render(
         request,

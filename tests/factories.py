@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import COORDINATORS_GROUP, User
 from agreements.models import Agreement, Milestone, Stage
@@ -21,6 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     full_name = factory.Faker("name")
     role = User.Role.SCIENTIST
+    # Signing up means accepting the privacy notice.
+    privacy_accepted_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
@@ -34,6 +37,25 @@ class UserFactory(factory.django.DjangoModelFactory):
         EmailAddress.objects.create(
             user=obj, email=obj.email, primary=True, verified=extracted is not False
         )
+
+    @factory.post_generation
+    def two_factor(obj, create, extracted, **kwargs):
+        """Staff and coordinators have an authenticator app (they may not work
+        without one) unless two_factor=False; others only with two_factor=True."""
+        if not create:
+            return
+        wanted = extracted if extracted is not None else obj.is_staff or obj.is_superuser
+        if wanted or (extracted is None and obj.role == User.Role.COORDINATOR):
+            activate_totp(obj)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def activate_totp(user):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    return TOTP.activate(user, TOTP_SECRET)
 
 
 class CoordinatorFactory(UserFactory):

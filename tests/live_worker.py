@@ -83,10 +83,20 @@ def set_always_eager(value: bool) -> bool:
 
 
 class LiveWorker:
-    def __init__(self, process: subprocess.Popen, log_path: Path, nodename: str):
+    def __init__(self, process: subprocess.Popen, log_path: Path, nodename: str, start=None):
         self.process = process
         self.log_path = log_path
         self.nodename = nodename
+        self._start = start
+
+    def kill_hard(self) -> None:
+        """SIGKILL, as the OOM killer or a crash would: no warm shutdown, no acks."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def start_again(self) -> None:
+        """A new worker on the same queue (after kill_hard)."""
+        self.process = self._start()
 
     def log(self) -> str:
         try:
@@ -111,6 +121,16 @@ class LiveWorker:
 
 @pytest.fixture
 def live_worker(live_services, transactional_db):
+    yield from _live_worker(["--pool=solo"])
+
+
+@pytest.fixture
+def live_prefork_worker(live_services, transactional_db):
+    """A worker with two pool processes, as in production (compose: --concurrency=2)."""
+    yield from _live_worker(["--pool=prefork", "--concurrency=2"])
+
+
+def _live_worker(pool_options: list[str]):
     from diaspora.celery import app
 
     queue = app.conf.task_default_queue or "celery"
@@ -130,34 +150,36 @@ def live_worker(live_services, transactional_db):
     log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below)
         prefix="celery-worker-", suffix=".log", delete=False
     )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "diaspora",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "-n",
-            nodename,
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "diaspora",
+        "worker",
+        *pool_options,
+        "-Q",
+        queue,
+        "-n",
+        nodename,
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+
+    def start():
+        return subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+
+    worker = LiveWorker(start(), Path(log_file.name), nodename, start)
     was_eager = set_always_eager(False)  # this process sends real tasks
     try:
-        yield LiveWorker(process, Path(log_file.name), nodename)
+        yield worker
     finally:
         set_always_eager(was_eager)
+        process = worker.process
         process.terminate()
         try:
             process.wait(timeout=15)

@@ -176,7 +176,10 @@ def test_scientist_export_holds_account_profile_and_collaborations(client, roles
     assert agreement["ref"] == "agr-owner"
     assert agreement["goals_text"] == "Dos artículos"
     assert [m["title"] for m in agreement["milestones"]] == ["Primer muestreo"]
-    assert [e["message"] for e in agreement["your_timeline_entries"]] == ["Nota de la científica"]
+    assert [(e["message"], e["by_you"]) for e in agreement["timeline"]] == [
+        ("Nota de la científica", True),
+        ("Nota del instituto", False),
+    ]
     assert [r["message"] for r in data["reminders"]] == ["Seguimiento pendiente"]
 
 
@@ -186,7 +189,6 @@ def test_scientist_export_leaves_out_other_scientists_activity(client, roles, ac
     assert "agr-other" not in text
     assert "Acuerdo detenido" not in text
     assert roles.other_profile.ref not in text
-    assert "Nota del instituto" not in text
 
 
 def test_member_export_holds_memberships_and_their_institutions_agreements(client, roles, activity):
@@ -197,7 +199,8 @@ def test_member_export_holds_memberships_and_their_institutions_agreements(clien
     ]
     assert [i["side"] for i in data["interests"]] == ["institution"]
     assert [a["ref"] for a in data["agreements"]] == ["agr-owner"]
-    assert data["agreements"][0]["your_timeline_entries"][0]["message"] == "Nota del instituto"
+    mine = [e["message"] for e in data["agreements"][0]["timeline"] if e["by_you"]]
+    assert mine == ["Nota del instituto"]
     assert data["reminders"] == []
     # The scientist's name is there, their contact email is not.
     assert data["agreements"][0]["scientist"] == roles.profile.name
@@ -228,6 +231,48 @@ def test_coordinator_export_is_their_own_data_not_the_whole_network(client, role
     assert data["account"]["email"] == roles.coordinator.email
     assert data["agreements"] == []
     assert data["introductions"] == []
+
+
+def test_export_never_reveals_the_other_sides_not_for_me_or_its_reason(client, roles):
+    factories.InterestFactory(
+        scientist=roles.profile,
+        project=roles.project,
+        side=Interest.Side.INSTITUTION,
+        decision=Interest.Decision.DECLINED,
+        reason="Buscamos a alguien con más experiencia",
+        decided_by=roles.member,
+    )
+    response, data = export(client, roles.scientist)
+    assert data["interests"] == []
+    assert "Buscamos a alguien" not in response.content.decode()
+    # The member who decided gets their own decision back.
+    _, member_data = export(client, roles.member)
+    assert [i["reason"] for i in member_data["interests"]] == [
+        "Buscamos a alguien con más experiencia"
+    ]
+
+
+def test_export_holds_suggestions_with_scores_and_reasons(client, roles):
+    factories.MatchFactory(
+        scientist=roles.profile,
+        project=roles.project,
+        score=0.8,
+        reasons=[{"code": "shared_field", "params": {"fields": ["genetics_genomics"]}}],
+    )
+    _, data = export(client, roles.scientist)
+    [suggestion] = data["suggestions"]
+    assert suggestion["project"]["ref"] == roles.project.ref
+    assert suggestion["score"] == 0.8
+    assert suggestion["reasons"] and all(isinstance(r, str) for r in suggestion["reasons"])
+
+
+def test_member_export_holds_the_projects_they_created(client, roles):
+    roles.project.created_by = roles.member
+    roles.project.save()
+    _, data = export(client, roles.member)
+    assert [p["ref"] for p in data["projects_created"]] == [roles.project.ref]
+    _, other = export(client, roles.other_member)
+    assert other["projects_created"] == []
 
 
 # --- deletion ---
@@ -351,3 +396,47 @@ def test_signing_up_again_lets_the_person_be_imported_again(roles):
     address.email = email
     email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
     assert ErasedEmail.objects.erased([email]) == set()
+
+
+def test_deleting_an_account_leaves_no_session_of_theirs(roles):
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    laptop, phone = Client(), Client()
+    for device in (laptop, phone):
+        device.post(
+            reverse("account_login"),
+            {"login": roles.scientist.email, "password": factories.PASSWORD},
+        )
+    other = Client()
+    other.post(
+        reverse("account_login"),
+        {"login": roles.other_scientist.email, "password": factories.PASSWORD},
+    )
+
+    def logged_in_users():
+        return [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+
+    assert logged_in_users().count(str(roles.scientist.pk)) == 2
+    laptop.post(reverse("accounts:delete"), {"password": factories.PASSWORD})
+    assert str(roles.scientist.pk) not in logged_in_users()
+    assert str(roles.other_scientist.pk) in logged_in_users()
+
+
+def test_the_erased_email_digest_is_keyed_not_a_bare_hash(db, settings):
+    import hashlib
+
+    ErasedEmail.objects.remember(["Ana@Example.org"])
+    stored = ErasedEmail.objects.get().digest
+    assert stored != hashlib.sha256(b"ana@example.org").hexdigest()
+    settings.SECRET_KEY = "another-secret-entirely-" * 3
+    assert ErasedEmail.objects.erased(["ana@example.org"]) == set()
+
+
+def test_digests_from_before_keying_still_block_a_reimport_and_are_rekeyed(db):
+    import hashlib
+
+    ErasedEmail.objects.create(digest=hashlib.sha256(b"ana@example.org").hexdigest())
+    assert ErasedEmail.objects.erased(["ana@example.org"]) == {"ana@example.org"}
+    assert ErasedEmail.objects.get().digest == ErasedEmail.digest_of("ana@example.org")
+    assert ErasedEmail.objects.erased(["ana@example.org"]) == {"ana@example.org"}

@@ -184,6 +184,80 @@ def test_celery_task_runs_the_job(roles, world):
     assert summary["newly_stalled"] == 1
 
 
+# --- Once, and only once sent ------------------------------------------------------
+
+
+def test_a_line_break_in_a_milestone_title_gives_a_one_line_subject(
+    roles, world, django_capture_on_commit_callbacks
+):
+    world["overdue"].title = "Primer\r\nborrador\nfinal"
+    world["overdue"].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
+    subjects = [m.subject for m in mail.outbox]
+    assert summary["reminders_sent"] == len(mail.outbox)
+    assert any("Primer borrador final" in s for s in subjects)
+    assert all("\n" not in s and "\r" not in s for s in subjects)
+
+
+def test_a_reminder_that_could_not_be_delivered_is_not_counted_and_goes_out_next_run(
+    roles, world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from agreements import followups
+
+    real_reminder = followups.notification_events.reminder
+
+    def failing_for_the_scientist(*, user, **kwargs):
+        if user == roles.scientist:
+            raise OSError("could not reach the scientist")
+        return real_reminder(user=user, **kwargs)
+
+    monkeypatch.setattr(followups.notification_events, "reminder", failing_for_the_scientist)
+    run_followups(TODAY)
+    assert keys_for(roles.scientist) == set()
+    assert keys_for(roles.member)  # the others were reached
+
+    monkeypatch.setattr(followups.notification_events, "reminder", real_reminder)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = run_followups(TODAY)
+    assert len(keys_for(roles.scientist)) == 3
+    assert summary["reminders_sent"] == 3
+    assert {m.to[0] for m in mail.outbox} == {roles.scientist.email}
+
+
+def test_overlapping_runs_record_one_timeline_entry_per_reminder(roles, world):
+    run_followups(TODAY)
+    # A second run that started before the first one's rows were visible sends
+    # the reminders the first one had not yet sent to the scientist.
+    Reminder.objects.filter(user=roles.scientist).delete()
+    run_followups(TODAY)
+    events = AgreementEvent.objects.filter(kind=AgreementEvent.Kind.REMINDER)
+    keys = [(e.agreement_id, e.data["key"]) for e in events]
+    assert len(keys) == len(set(keys)) > 0
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [
+        ("agreement", "stage", "archived"),
+        ("event", "kind", "gossip"),
+        ("reminder", "kind", "nag"),
+    ],
+)
+def test_the_database_refuses_a_choice_the_code_does_not_know(roles, world, model, field, value):
+    from django.db import IntegrityError, transaction
+
+    run_followups(TODAY)
+    rows = {
+        "agreement": factories.AgreementFactory._meta.model.objects.all(),
+        "event": AgreementEvent.objects.all(),
+        "reminder": Reminder.objects.all(),
+    }[model]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.filter(pk=rows.first().pk).update(**{field: value})
+
+
 def test_reminders_write_the_month_out_in_the_readers_language(
     roles, world, django_capture_on_commit_callbacks
 ):

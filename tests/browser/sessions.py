@@ -12,4 +12,17 @@ def as_user(browser, live_server, user, **options):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    page.csp_violations = watch_csp(page)
     return context, page
+
+
+def watch_csp(page):
+    """The Content-Security-Policy refusals the browser reports on this page."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return refused

@@ -49,6 +49,7 @@ def test_two_parties_sign_and_a_coordinator_follows_up_a_stalled_agreement(
     page.click("#milestones form[action*='/milestones/'] button.outline")
     page.wait_for_selector("#milestones >> text=✓")
     shot(page, "3-signed-by-institution")
+    assert page.csp_violations == []  # htmx works under the Content-Security-Policy
     ctx.close()
 
     # A coordinator finds a stalled agreement on the dashboard and logs a call.
@@ -62,6 +63,8 @@ def test_two_parties_sign_and_a_coordinator_follows_up_a_stalled_agreement(
     page.goto(live_server.url + reverse("agreements:dashboard"))
     page.wait_for_selector("canvas")
     shot(page, "4-dashboard")
+    assert page.csp_violations == []  # so does Chart.js
+    assert page.evaluate("document.querySelector('canvas').width") > 0
     page.click(f"#attention-table tr[data-ref='{stalled.ref}'] a[href$='/{stalled.pk}/']")
     page.wait_for_url(f"**/agreements/{stalled.pk}/")
     page.select_option("select[name=channel]", "call")

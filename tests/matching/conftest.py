@@ -1,6 +1,11 @@
 import pytest
 
-from tests.live_worker import live_services, live_worker, set_always_eager  # noqa: F401
+from tests.live_worker import (  # noqa: F401
+    live_prefork_worker,
+    live_services,
+    live_worker,
+    set_always_eager,
+)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """A scientist whose verified email matches an imported profile claims it."""
 
+import io
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from profiles.models import ScientistProfile
+from tests import factories
 from tests.factories import PASSWORD, ScientistProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,45 @@ def test_unverified_email_does_not_claim_on_the_profile_page(client):
     assert client.get(reverse("profiles:my_profile")).context["creating"]
     imported.refresh_from_db()
     assert imported.user is None
+
+
+# --- Unclaimed imported profiles wait for their owner ---------------------------------
+
+
+def _imported(**kwargs):
+    return factories.ScientistProfileFactory(user=None, email="imported@example.org", **kwargs)
+
+
+def test_unclaimed_imported_profiles_are_not_listed_to_institution_members(client, roles):
+    hidden = _imported(name="Persona Importada")
+    client.force_login(roles.member)
+    listing = client.get(reverse("profiles:scientist_list")).content.decode()
+    assert "Persona Importada" not in listing
+    assert roles.profile.name in listing
+    assert client.get(reverse("profiles:scientist_detail", args=[hidden.pk])).status_code == 404
+    # Coordinators see everyone.
+    client.force_login(roles.coordinator)
+    assert "Persona Importada" in client.get(reverse("profiles:scientist_list")).content.decode()
+
+
+def test_unclaimed_profiles_are_not_recommended_to_members(client, roles):
+    hidden = _imported(name="Persona Importada")
+    factories.MatchFactory(scientist=hidden, project=roles.project, score=0.9)
+    factories.MatchFactory(scientist=roles.profile, project=roles.project, score=0.5)
+    url = reverse("matching:project_recommendations", args=[roles.project.pk])
+    client.force_login(roles.member)
+    page = client.get(url).content.decode()
+    assert "Persona Importada" not in page
+    assert roles.profile.name in page
+    client.force_login(roles.coordinator)
+    assert "Persona Importada" in client.get(url).content.decode()
+
+
+def test_an_import_a_coordinator_marks_as_consented_is_listed(client, roles, tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "consented.json"
+    path.write_text('{"scientists": [{"ref": "sci-ok", "name": "Persona Conforme"}]}')
+    call_command("import_data", str(path), "--consented", "--no-rematch", stdout=io.StringIO())
+    client.force_login(roles.member)
+    assert "Persona Conforme" in client.get(reverse("profiles:scientist_list")).content.decode()

@@ -570,3 +570,95 @@ def test_agreement_coordinator_must_be_a_coordinator(db, tmp_path):
         "agreements[0] ref=agr-001 coordinator: no coordinator with the email "
         "'not-a-coordinator@example.org'"
     ]
+
+
+# --- Input that once broke the import -------------------------------------------------
+
+
+def _write_text(tmp_path, text):
+    path = tmp_path / "data.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_lone_surrogate_is_one_clear_error_line_and_nothing_is_imported(tmp_path):
+    """From the command line: no traceback, exit 1, the record's place named."""
+    path = _write_text(
+        tmp_path,
+        '{"institutions": [{"ref": "i", "name": "Instituto"}], '
+        '"scientists": [{"ref": "s", "name": "A", "summary": "bad \\ud800 text"}]}',
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_data", str(path), "--skip-checks"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"CommandError: {path} is not valid Unicode text: scientists[0].summary contains "
+        "a lone surrogate (an unpaired \\ud800-\\udfff escape)"
+    ]
+
+
+def test_a_surrogate_pair_is_a_character_like_any_other(db, tmp_path):
+    path = _write_text(tmp_path, '{"scientists": [{"ref": "s", "name": "Ana \\ud83d\\ude00"}]}')
+    code, _, err = run(path)
+    assert code == 0, err
+    assert ScientistProfile.objects.get().name == "Ana 😀"
+
+
+def test_a_number_of_thousands_of_digits_is_one_error_line(db, tmp_path):
+    path = _write_text(
+        tmp_path,
+        '{"scientists": [{"ref": "s", "name": "A", "hours_per_month": %s}]}' % ("9" * 5000),
+    )
+    code, _, err = run(path)
+    assert code == 1
+    assert err.splitlines() == [
+        "scientists[0] ref=s hours_per_month: must be at most 744, got a number of 5000 digits"
+    ]
+    assert not ScientistProfile.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("record", "error"),
+    [
+        (
+            {"ref": "s", "name": "A", "keywords": [f"k{n}" for n in range(100_000)]},
+            "scientists[0] ref=s keywords: must have at most 100 items (got 100000)",
+        ),
+        (
+            {"ref": "s", "name": "A", "fields": ["genetics_genomics"] * 101},
+            "scientists[0] ref=s fields: must have at most 100 items (got 101)",
+        ),
+        (
+            {"ref": "s", "name": "A", "summary": "x" * 5001},
+            "scientists[0] ref=s summary: must be at most 5000 characters (got 5001)",
+        ),
+        (
+            {"ref": "s", "name": "A", "keywords": ["x" * 201]},
+            "scientists[0] ref=s keywords: item 0 must be at most 200 characters",
+        ),
+    ],
+)
+def test_lists_and_texts_beyond_the_contract_limits_are_refused(db, tmp_path, record, error):
+    code, _, err = run(write(tmp_path, {"scientists": [record]}))
+    assert code == 1
+    assert err.splitlines() == [error]
+    assert not ScientistProfile.objects.exists()
+
+
+def test_a_project_description_beyond_the_limit_is_refused(db, tmp_path):
+    payload = {
+        "institutions": [{"ref": "i", "name": "Instituto"}],
+        "projects": [{"ref": "p", "institution": "i", "title": "T", "description": "x" * 10_001}],
+    }
+    code, _, err = run(write(tmp_path, payload))
+    assert code == 1
+    assert err.splitlines() == [
+        "projects[0] ref=p description: must be at most 10000 characters (got 10001)"
+    ]

@@ -52,7 +52,8 @@ class Command(BaseCommand):
         )
         try:
             with transaction.atomic(), rescoring_suspended():
-                result = import_payload(payload, today=today)
+                # Invented people: listed to members as if they had agreed to it.
+                result = import_payload(payload, today=today, listing_consented=True)
                 accounts = demo_activity.create_accounts()
         except ImportValidationError as exc:  # a bug in the generator, not in the input
             raise CommandError("demo data failed validation:\n" + "\n".join(exc.errors)) from None

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import tasks
+from matching import runs, tasks
 from matching.models import MatchRun
 from profiles.models import Project, ScientistProfile
 
@@ -33,8 +33,11 @@ class Command(BaseCommand):
             tasks.rescore_project_task.delay(project.pk).get(timeout=timeout)
             self.stdout.write(f"rescored project {project.ref}: {project.matches.count()} matches")
             return
-        run = MatchRun.objects.create()
-        tasks.start_full_rematch_task.delay(run.pk).get(timeout=timeout)
+        run, created = runs.begin_run()
+        if created:
+            tasks.start_full_rematch_task.delay(run.pk).get(timeout=timeout)
+        else:
+            self.stdout.write(f"full rematch {run.pk} is already running: waiting for it")
         run = self._wait(run, timeout)
         if run.status != MatchRun.Status.DONE:
             raise CommandError(f"full rematch {run.pk} ended as {run.status}")

@@ -32,16 +32,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON file to import, or '-' for standard input")
         parser.add_argument(
+            "--consented",
+            action="store_true",
+            help=(
+                "The scientists in the file agreed to be listed to institution members "
+                "before claiming their profiles (otherwise only coordinators see them)."
+            ),
+        )
+        parser.add_argument(
             "--no-rematch",
             action="store_true",
             help="Do not rescore matches after the import (run `match --all` later).",
         )
 
-    def handle(self, *args, file, no_rematch=False, **options):
+    def handle(self, *args, file, no_rematch=False, consented=False, **options):
         source = "standard input" if file == "-" else file
         try:
             payload = load_payload(self._read(file), source)
-            result = import_payload(payload)
+            result = import_payload(payload, listing_consented=consented)
         except ImportFormatError as exc:
             raise CommandError(str(exc), returncode=1) from None
         except ImportValidationError as exc:
@@ -74,8 +82,7 @@ class Command(BaseCommand):
             return
         from kombu.exceptions import OperationalError
 
-        from matching import tasks
-        from matching.models import MatchRun
+        from matching import runs, tasks
 
         try:
             if len(scientists) + len(projects) <= RESCORE_ONE_BY_ONE:
@@ -87,9 +94,16 @@ class Command(BaseCommand):
                     f"matches: rescoring {len(scientists)} scientists and {len(projects)} projects"
                 )
             else:
-                run = MatchRun.objects.create()
-                tasks.start_full_rematch_task.delay(run.pk)
-                self.stdout.write(f"matches: full rematch started (run {run.pk})")
+                run, created = runs.begin_run()
+                if created:
+                    tasks.start_full_rematch_task.delay(run.pk)
+                    self.stdout.write(f"matches: full rematch started (run {run.pk})")
+                else:
+                    # It may have read the scientists before this import.
+                    self.stderr.write(
+                        f"warning: full rematch {run.pk} was already running; run "
+                        "`python manage.py match --all` after it ends"
+                    )
         except OperationalError as exc:
             self.stderr.write(
                 f"warning: matches not rescored, the task queue is unreachable ({exc}); "

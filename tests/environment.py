@@ -1,0 +1,11 @@
+"""The tests' environment, loaded as a plugin (`-p tests.environment` in
+pyproject.toml) before pytest-django imports the settings.
+
+The test client and the live server speak plain HTTP, so the production
+redirect to HTTPS is off; tests/test_security.py checks the production defaults
+in a separate process.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
