@@ -91,14 +91,15 @@ def chunks(ids: list[int], size: int) -> list[list[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def embed_missing(progress=None) -> int:
-    """Compute every missing or stale vector in this process, chunk by chunk;
-    progress(kind, done, total) after each chunk. Returns how many."""
+def embed_missing(progress=None, *, missing: dict | None = None, size: int = CHUNK) -> int:
+    """Compute every missing or stale vector in this process, chunk by chunk
+    (`missing`: the ids by kind, if already known); progress(kind, done, total)
+    after each chunk. Returns how many."""
     done_all = 0
     for kind in KINDS:
-        ids = missing_ids(kind)
+        ids = missing[kind] if missing is not None else missing_ids(kind)
         done = 0
-        for chunk in chunks(ids, CHUNK):
+        for chunk in chunks(ids, size):
             done_all += embed(kind, chunk)
             done += len(chunk)
             if progress:

@@ -4,7 +4,6 @@ reason (not for the millions of stored rows nobody opens) and cached."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.core.cache import cache
@@ -17,12 +16,8 @@ CACHE_SECONDS = 30 * 24 * 3600
 
 
 def _key(scientist_text: str, project_text: str) -> str:
-    digest = hashlib.sha1(
-        f"{semantic.ENCODER_NAME}\n{scientist_text}\n\x00\n{project_text}".encode(
-            "utf-8", "replace"
-        )
-    ).hexdigest()
-    return f"matching:evidence:{digest}"
+    pair = "\n\x00\n".join((scientist_text, project_text))
+    return f"matching:evidence:{semantic.text_digest(pair)}"
 
 
 def closest_sentences(scientist, project) -> dict | None:

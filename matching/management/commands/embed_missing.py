@@ -32,12 +32,13 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            done = 0
-            for kind, ids in missing.items():
-                for chunk in embeddings.chunks(ids, opts["chunk"]):
-                    embeddings.embed(kind, chunk)
-                    done += len(chunk)
-                    self._progress(done, total, started)
+            # progress over both kinds: the profiles count before the projects
+            before = {"scientist": 0, "project": len(missing["scientist"])}
+            embeddings.embed_missing(
+                lambda kind, done, _of: self._progress(before[kind] + done, total, started),
+                missing=missing,
+                size=opts["chunk"],
+            )
         else:
             group(
                 tasks.embed_chunk_task.si(kind, chunk)

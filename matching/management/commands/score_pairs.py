@@ -43,18 +43,7 @@ class Command(BaseCommand):
                 )
                 continue
             pairs.append((number, cells[0], cells[1]))
-        scientists = {
-            s.ref: s
-            for s in ScientistProfile.objects.select_related("embedding").filter(
-                ref__in={p[1] for p in pairs}
-            )
-        }
-        projects = {
-            p.ref: p
-            for p in Project.objects.select_related("institution", "embedding").filter(
-                ref__in={p[2] for p in pairs}
-            )
-        }
+        scientists, projects = _load({p[1] for p in pairs}, {p[2] for p in pairs})
         for number, sref, pref in pairs:
             if sref not in scientists:
                 errors.append(f"line {number}: unknown scientist ref {sref}")
@@ -65,20 +54,10 @@ class Command(BaseCommand):
                 self.stderr.write(e)
             raise CommandError(f"{len(errors)} error(s) in {path}")
         # Score as a rematch would store: with the vectors of the current texts.
-        if embeddings.embed("scientist", [s.pk for s in scientists.values()]):
-            scientists = {
-                s.ref: s
-                for s in ScientistProfile.objects.select_related("embedding").filter(
-                    ref__in=list(scientists)
-                )
-            }
-        if embeddings.embed("project", [p.pk for p in projects.values()]):
-            projects = {
-                p.ref: p
-                for p in Project.objects.select_related("institution", "embedding").filter(
-                    ref__in=list(projects)
-                )
-            }
+        embedded = embeddings.embed("scientist", [s.pk for s in scientists.values()])
+        embedded += embeddings.embed("project", [p.pk for p in projects.values()])
+        if embedded:
+            scientists, projects = _load(set(scientists), set(projects))
         model = current_model()
         entries = []
         for _number, sref, pref in pairs:
@@ -91,3 +70,12 @@ class Command(BaseCommand):
                 export_entry(sref, pref, result.score, result.components, result.reasons)
             )
         write(self.stdout, entries, opts["format"])
+
+
+def _load(scientist_refs: set[str], project_refs: set[str]) -> tuple[dict, dict]:
+    """Profiles and projects by ref, with their stored vectors."""
+    scientists = ScientistProfile.objects.select_related("embedding").filter(ref__in=scientist_refs)
+    projects = Project.objects.select_related("institution", "embedding").filter(
+        ref__in=project_refs
+    )
+    return {s.ref: s for s in scientists}, {p.ref: p for p in projects}
