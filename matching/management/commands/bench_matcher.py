@@ -260,39 +260,13 @@ class Command(BaseCommand):
         self.say(f"embedding: {out['embed_texts_per_second']} texts/s (both encoders, one process)")
         return out
 
-    # ------------------------------------------------------------ --store
-    @staticmethod
-    def store_vectors(scientists, projects) -> None:
-        """Store the stand-in vectors as the embeddings of the stored texts."""
-        from matching.models import ProjectEmbedding, ScientistEmbedding
-        from profiles.models import Project, ScientistProfile
-
-        for records, model, embedding, fk in (
-            (scientists, ScientistProfile, ScientistEmbedding, "scientist_id"),
-            (projects, Project, ProjectEmbedding, "project_id"),
-        ):
-            ids = dict(model.objects.filter(ref__startswith="bench-").values_list("ref", "id"))
-            embedding.objects.bulk_create(
-                [
-                    embedding(
-                        **{fk: ids[f"bench-{r.ref}"]},
-                        encoder=semantic.ENCODER_NAME,
-                        text_digest=semantic.text_digest(r.document),
-                        language=r.language,
-                        vector=semantic.to_bytes(r.vector),
-                    )
-                    for r in records
-                ],
-                batch_size=2000,
-            )
-
     def handle_store(self, n, m, opts, out):
         from django.db import connection, transaction
 
+        from demo import scale
         from matching import matcher
         from matching.models import Match, MatchRun
-        from profiles import vocab
-        from profiles.models import Institution, Project, ScientistProfile
+        from profiles.models import Project, ScientistProfile
 
         if ScientistProfile.objects.exists() or Project.objects.exists():
             raise CommandError(
@@ -301,63 +275,7 @@ class Command(BaseCommand):
             )
         out["vendor"] = connection.vendor
         t = time.perf_counter()
-        scientists, projects = synthetic_world(n, m, seed=opts["seed"], today=TODAY)
-        attach_synthetic_vectors([*scientists, *projects], seed=opts["seed"])
-        with transaction.atomic():
-            insts = {}
-            for name, state in sorted(
-                {(p.institution_name, p.institution_state) for p in projects}
-            ):
-                insts[name] = Institution(
-                    ref=f"bench-inst-{len(insts) + 1}", name=name, state=state, approved=True
-                )
-            Institution.objects.bulk_create(insts.values())
-            ScientistProfile.objects.bulk_create(
-                [
-                    ScientistProfile(
-                        ref=f"bench-{s.ref}",
-                        name=f"Bench scientist {s.id}",
-                        fields=s.fields,
-                        areas=vocab.areas_of(s.fields),
-                        keywords=s.keywords,
-                        summary=s.summary,
-                        goals=s.goals,
-                        collaboration_types=s.collaboration_types,
-                        available_from=s.available_from,
-                        horizon_months=s.horizon_months,
-                        hours_per_month=s.hours_per_month,
-                        languages=s.languages,
-                        alma_maters=s.alma_maters,
-                        states_of_interest=s.states_of_interest,
-                    )
-                    for s in scientists
-                ],
-                batch_size=2000,
-            )
-            Project.objects.bulk_create(
-                [
-                    Project(
-                        ref=f"bench-{p.ref}",
-                        institution=insts[p.institution_name],
-                        title=p.title,
-                        description=p.description,
-                        fields=p.fields,
-                        areas=vocab.areas_of(p.fields),
-                        keywords=p.keywords,
-                        goals=p.goals,
-                        collaboration_type=p.collaboration_type,
-                        starts_on=p.starts_on,
-                        duration_months=p.duration_months,
-                        first_results_months=p.first_results_months,
-                        hours_per_month=p.hours_per_month,
-                        languages=p.languages,
-                        status="open",
-                    )
-                    for p in projects
-                ],
-                batch_size=2000,
-            )
-            self.store_vectors(scientists, projects)
+        scale.store_synthetic_world(n, m, seed=opts["seed"], today=TODAY)
         out["generate_seconds"] = round(time.perf_counter() - t, 2)
         self.say(f"stored {n} scientists, {m} projects in {out['generate_seconds']}s")
         try:
@@ -391,8 +309,6 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     Match.objects.all().delete()
                     MatchRun.objects.all().delete()
-                    Project.objects.filter(ref__startswith="bench-").delete()
-                    ScientistProfile.objects.filter(ref__startswith="bench-").delete()
-                    Institution.objects.filter(ref__startswith="bench-inst-").delete()
+                    scale.delete_synthetic_world()
                 matcher.forget_model()
         self.stdout.write(json.dumps(out))
