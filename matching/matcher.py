@@ -57,6 +57,7 @@ from .scoring.engine import (
 )
 from .scoring.explain import Explainer
 from .scoring.records import ProjectRecord, ScientistRecord
+from .scoring.semantic import text_digest
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +99,27 @@ def fit_model() -> FittedModel:
         ProjectRecord.from_project(p)
         for p in Project.objects.select_related("institution", "embedding").order_by("id")
     ]
-    model, _matrix = FittedModel.fit(scientists, projects)
+    model, matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
     cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
     cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
     with _lock:
         _state.clear()
         _state["model"] = model
+        # The fit analysed every profile's text: chunks scored in this process
+        # reuse those rows instead of analysing the texts again.
+        rows = {(s.id, text_digest(s.document)): i for i, s in enumerate(scientists)}
+        _state["fit_text"] = (model, rows, matrix[: len(scientists)])
     return model
+
+
+def _scientist_features(model: FittedModel, srecs: list[ScientistRecord]) -> Features:
+    fitted = _state.get("fit_text")
+    if fitted is not None and fitted[0] is model:
+        at = [fitted[1].get((s.id, text_digest(s.document))) for s in srecs]
+        if None not in at:
+            return scientist_features(model, srecs, fitted[2][at])
+    return scientist_features(model, srecs)
 
 
 def current_model() -> FittedModel:
@@ -367,7 +381,7 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
     srecs = scientist_records(scientist_ids)
     pairs = 0
     if srecs and precs:
-        S = scientist_features(model, srecs)
+        S = _scientist_features(model, srecs)
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
         crecs = [precs[c] for c in cols]
