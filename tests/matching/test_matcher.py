@@ -321,3 +321,22 @@ def test_a_random_mix_of_edits_closures_and_newcomers_keeps_rows_equal_to_a_full
             matcher.rescore_scientist(s.pk)
         assert _stored() == _expected(), f"step {step}"
         assert _floors() == _expected_floors(), f"step {step}"
+
+
+def test_rescoring_an_unchanged_profile_after_a_rematch_changes_and_rebuilds_nothing(
+    db, monkeypatch
+):
+    """The rematch and rescoring compute the same bits for a pair: otherwise
+    every rescoring would see its scores move and rebuild other lists."""
+    from profiles.models import ScientistProfile
+
+    _random_world(random.Random(13), n_scientists=30, n_projects=12)
+    matcher.run_full_rematch()
+    before = {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()}
+    rebuilt = []
+    real = matcher.rescore_project
+    monkeypatch.setattr(matcher, "rescore_project", lambda pk: rebuilt.append(pk) or real(pk))
+    for profile in ScientistProfile.objects.all():
+        matcher.rescore_scientist(profile.pk)
+    assert rebuilt == []
+    assert {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()} == before
