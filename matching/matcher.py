@@ -24,6 +24,7 @@ functions); other databases use bulk_create and the ORM.
 
 from __future__ import annotations
 
+import datetime
 import heapq
 import json
 import logging
@@ -102,6 +103,7 @@ def fit_model() -> FittedModel:
     ]
     model, matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
+    model.today = timezone.localdate()
     cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
     cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
     with _lock:
@@ -121,6 +123,14 @@ def _scientist_features(model: FittedModel, srecs: list[ScientistRecord]) -> Fea
         if None not in at:
             return scientist_features(model, srecs, fitted[2][at])
     return scientist_features(model, srecs)
+
+
+def scoring_date(model: FittedModel) -> datetime.date:
+    """The day timelines are measured from: the day of the fit, so that the
+    rematch and every rescoring until the next refit give a pair the same
+    score (with the wall clock, midnight would move every stored score and
+    each rescoring would rebuild the lists it is in)."""
+    return getattr(model, "today", None) or timezone.localdate()
 
 
 def current_model() -> FittedModel:
@@ -263,7 +273,7 @@ def fill_reasons(matches) -> None:
     if not missing:
         return
     model = current_model()
-    explainer = Explainer(model, today=timezone.localdate())
+    explainer = Explainer(model, today=scoring_date(model))
     by_scientist: dict[int, list] = defaultdict(list)
     for m in missing:
         by_scientist[m.scientist_id].append(m)
@@ -289,7 +299,7 @@ def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> N
         for p in qs.filter(id__in={m.project_id for m in matches}).order_by("id")
     ]
     S, P = scientist_features(model, srecs), project_features(model, precs)
-    block = score_block(S, P)
+    block = score_block(S, P, today=scoring_date(model))
     row = {r.id: i for i, r in enumerate(srecs)}
     col = {r.id: j for j, r in enumerate(precs)}
     for m in matches:
@@ -387,7 +397,7 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
         crecs = [precs[c] for c in cols]
-        block = score_block(S, Pc) if len(cols) else None
+        block = score_block(S, Pc, today=scoring_date(model)) if len(cols) else None
         keep: set[tuple[int, int]] = set()
         if block is not None:
             total = block["total"]
@@ -668,11 +678,12 @@ def _scores_against(kind: str, one: Features, model: FittedModel):
     """One scientist's (or project's) totals against every open project (or
     scientist), block by block: (ids, totals as float64, blocks)."""
     ids, totals, blocks = [], [], []
+    today = scoring_date(model)
     for recs, F_ in _feature_blocks(kind, model):
         if kind == "projects":
-            total = score_block(one, F_, components=False)["total"][0]
+            total = score_block(one, F_, today=today, components=False)["total"][0]
         else:
-            total = score_block(F_, one, components=False)["total"][:, 0]
+            total = score_block(F_, one, today=today, components=False)["total"][:, 0]
         ids.append(F_.ids)
         totals.append(total.astype(np.float64))
         blocks.append((recs, F_))
@@ -681,8 +692,9 @@ def _scores_against(kind: str, one: Features, model: FittedModel):
     return np.concatenate(ids).astype(np.int64), np.concatenate(totals), blocks
 
 
-def _rows_with(kind: str, one_rec, one: Features, blocks, keep: set) -> list[tuple]:
+def _rows_with(model, kind: str, one_rec, one: Features, blocks, keep: set) -> list[tuple]:
     """Stored rows (with components) of one record against the kept others."""
+    today = scoring_date(model)
     rows = []
     for recs, F_ in blocks:
         cols = [j for j, oid in enumerate(F_.ids.tolist()) if oid in keep]
@@ -691,10 +703,10 @@ def _rows_with(kind: str, one_rec, one: Features, blocks, keep: set) -> list[tup
         sub = F_.take(cols)
         chosen = {n: recs[j] for n, j in enumerate(cols)}
         if kind == "projects":
-            block = score_block(one, sub)
+            block = score_block(one, sub, today=today)
             rows += _rows_at({0: one_rec}, chosen, block, [(0, n) for n in range(len(cols))])
         else:
-            block = score_block(sub, one)
+            block = score_block(sub, one, today=today)
             rows += _rows_at(chosen, {0: one_rec}, block, [(n, 0) for n in range(len(cols))])
     return rows
 
@@ -711,7 +723,7 @@ def rescore_scientist(scientist_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("scientist", scientist_id, others, new)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        _upsert(_rows_with("projects", s, S, blocks, keep))
+        _upsert(_rows_with(model, "projects", s, S, blocks, keep))
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
         refresh_floors("scientist", [scientist_id])
@@ -751,7 +763,7 @@ def rescore_project(project_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("project", project_id, others, new)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
-        _upsert(_rows_with("scientists", p, P, blocks, keep))
+        _upsert(_rows_with(model, "scientists", p, P, blocks, keep))
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)
         refresh_floors("project", [project_id])
