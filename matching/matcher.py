@@ -10,10 +10,16 @@ chunks of scientists (settings.MATCH_CHUNK_SIZE) against all open projects;
 each chunk stores its scientists' top K and every pair that is in its
 project's top K *within the chunk* and beats the best lower bound known for
 that project's K-th score (shared through the cache). The finishing step
-keeps only the rows in a top K on either side and drops rows the run did not
-write. Rescoring one scientist or project updates the rows to exactly what a
-full rematch would store; when a pair falls out of the other side's top K,
-that side's list is rebuilt from a full rescoring of its owner.
+keeps only the rows in a top K on either side, drops rows the run did not
+write and records every owner's floor (MatchFloor: its K-th row). Timelines
+are measured from the day of the fit, so every path gives a pair the same
+score until the next refit.
+
+Rescoring one scientist or project updates the rows to exactly what a full
+rematch would store: its new scores are compared with the other side's
+floors (one read of them, not a ranking of every stored row); when a pair
+falls out of the other side's top K, that side's list is rebuilt from a full
+rescoring of its owner, and the floors of every owner touched are refreshed.
 
 Storing: scores and components only; reasons are built when a row is read
 (fill_reasons) and kept until its score or components change. On PostgreSQL
