@@ -274,6 +274,11 @@ MATCH_FIELD_PARTS = {
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
+# At most this many pairs (scientists x open projects) per chunk: a chunk's score
+# block takes about 85 bytes a pair, so 5 M pairs keep a worker process near
+# 0.5 GB for the block whatever the number of projects (500 x 10,000; with
+# 50,000 open projects a chunk holds 100 scientists).
+MATCH_CHUNK_PAIRS = env.int("MATCH_CHUNK_PAIRS", default=5_000_000)
 # Seconds one chunk of a full rematch may take (its task's soft time limit); a
 # chunk started longer ago than this by a task no worker runs is queued again.
 MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)
