@@ -107,6 +107,11 @@ def start_run(run_id: int) -> None:
         finish_run(run_id)
 
 
+def chunk_rows(open_projects: int) -> int:
+    """Scientists a chunk holds with this many open projects."""
+    return max(1, min(matcher.chunk_size(), settings.MATCH_CHUNK_PAIRS // max(1, open_projects)))
+
+
 def bounded_chunks(chunks: list[list[int]]) -> list[list[int]]:
     """The chunks split so that none holds more than MATCH_CHUNK_PAIRS pairs.
 
@@ -115,8 +120,7 @@ def bounded_chunks(chunks: list[list[int]]) -> list[list[int]]:
     0.4 GB with 10,000 open projects but 2 GB with 50,000. Bounding the pairs
     keeps each worker process's memory the same whatever the network's size;
     the stored rows do not depend on how the scientists are split."""
-    projects = Project.objects.open().count()
-    most = max(1, settings.MATCH_CHUNK_PAIRS // max(1, projects))
+    most = chunk_rows(Project.objects.open().count())
     if all(len(chunk) <= most for chunk in chunks):
         return chunks
     return [chunk[i : i + most] for chunk in chunks for i in range(0, len(chunk), most)]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 import os
 import pickle
 import re
@@ -37,6 +38,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.runs import chunk_rows
+
 TODAY = datetime.date(2026, 11, 22)
 CHUNK_LINE = re.compile(r"Full rematch (\d+) chunk (\d+): (\{.*\})")
 
@@ -49,6 +52,18 @@ def _status_kb(pid: int, field: str) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -75,6 +90,7 @@ class Worker:
             prefix="bench-worker-", suffix=".log", delete=False
         )
         self.peak_kb: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -113,13 +129,17 @@ class Worker:
             time.sleep(0.2)
         raise CommandError(f"the worker did not start:\n{self.log()[-4000:]}")
 
-    def sample_memory(self) -> None:
-        """Peak resident memory of the main process and of each pool process
-        seen so far (a pool process replaced mid-run keeps its own entry)."""
+    def sample(self) -> None:
+        """Peak resident memory and CPU time of the main process and of each
+        pool process seen so far (a replaced pool process keeps its entry)."""
         for pid in [self.process.pid, *_children(self.process.pid)]:
             kb = _status_kb(pid, "VmHWM")
             if kb:
                 self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), kb)
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
+
+    def pool_cpu(self) -> float:
+        return sum(cpu for pid, cpu in self.cpu.items() if pid != self.process.pid)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -203,6 +223,8 @@ class Command(BaseCommand):
             "model_uncompressed_bytes": len(raw),
             "model_keyword_vocabulary": len(model.kw_vocab),
             "model_tfidf_vocabulary": len(model.tfidf.vocabulary_) if model.tfidf else 0,
+            # this process: the synthetic records, their texts and the fit
+            "model_fit_peak_rss_mb": _mb(_status_kb(os.getpid(), "VmHWM")),
         }
 
     def say_model(self, out: dict) -> None:
@@ -331,18 +353,24 @@ class Command(BaseCommand):
         worker = Worker(workers, self.worker_env())
         try:
             worker.wait_ready()
-            worker.sample_memory()
+            worker.sample()
             self.say(f"{workers} worker process(es) ready; full rematch starts")
+            load_before = os.getloadavg()[0]
             t0 = time.perf_counter()
             run, _created = runs.begin_run()
             tasks.start_full_rematch_task.delay(run.pk)
             bounds_bytes = 0
+            fit_cpu = None
+            db_cpu: dict[int, float] = {}
             deadline = time.monotonic() + timeout
             while True:
                 time.sleep(0.5)
-                worker.sample_memory()
+                worker.sample()
+                self.sample_database(db_cpu)
                 close_old_connections()
                 run.refresh_from_db()
+                if fit_cpu is None and run.chunks_total:
+                    fit_cpu = worker.pool_cpu()  # the refit, before any chunk
                 if run.status != MatchRun.Status.RUNNING:
                     break
                 if worker.process.poll() is not None:
@@ -353,11 +381,14 @@ class Command(BaseCommand):
                     bounds_bytes, self.cache_value_bytes(f"matching:run:{run.pk}:kth")
                 )
             seconds = time.perf_counter() - t0
-            worker.sample_memory()
+            worker.sample()
             if run.status != MatchRun.Status.DONE:
                 raise CommandError(f"the run ended {run.status}:\n{worker.log()[-4000:]}")
             blob = cache.get(matcher.MODEL_KEY)
             result = self.run_figures(run, worker, seconds)
+            result.update(self.cpu_figures(result, worker, fit_cpu or 0.0, db_cpu))
+            # other jobs on the machine: the 1-minute load average before and after
+            result["load_average"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             result.update(
                 model_cache_bytes=len(blob) if blob else None,
                 model_uncompressed_bytes=len(zlib.decompress(blob)) if blob else None,
@@ -371,9 +402,47 @@ class Command(BaseCommand):
             f"(fit {result['fit_seconds']} s, chunks {result['chunks_seconds']} s, "
             f"finish {result['finish_seconds']} s), {result['pairs_scored']} pairs, "
             f"{result['rows_written']} rows written, {result['rows_kept']} kept; "
-            f"peak memory per pool process {result['peak_rss_mb_pool']} MB"
+            f"peak memory per pool process {result['peak_rss_mb_pool']} MB; CPU "
+            f"{result['cpu_seconds_chunks']} s in the pool after the refit, "
+            f"{result['cpu_seconds_database']} s in PostgreSQL; load average "
+            f"{result['load_average'][0]} -> {result['load_average'][1]}"
         )
         return result
+
+    def sample_database(self, db_cpu: dict[int, float]) -> None:
+        """CPU time of the PostgreSQL backends serving this database (the
+        workers' connections), but not this process's own."""
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            for (pid,) in cur.fetchall():
+                db_cpu[pid] = max(db_cpu.get(pid, 0.0), _cpu_seconds(pid))
+
+    def cpu_figures(self, result: dict, worker: Worker, fit_cpu: float, db_cpu: dict) -> dict:
+        """Rates in CPU time, which other jobs on the machine do not inflate:
+        the pool processes' CPU after the refit, split between scoring and
+        storing as the chunks' own timings split their wall time, plus the
+        database's CPU counted as storing."""
+        chunk_cpu = max(0.0, worker.pool_cpu() - fit_cpu)
+        busy, stored = result["chunk_busy_seconds"], result["chunk_store_seconds"]
+        share = stored / busy if busy else 0.0
+        database = sum(db_cpu.values())
+        score_cpu = chunk_cpu * (1 - share)
+        store_cpu = chunk_cpu * share + database
+        rows = result["rows_written"]
+        return {
+            "cpu_seconds_fit": round(fit_cpu, 1),
+            "cpu_seconds_chunks": round(chunk_cpu, 1),
+            "cpu_seconds_database": round(database, 1),
+            "pairs_per_cpu_second": round(result["pairs_scored"] / score_cpu)
+            if score_cpu
+            else None,
+            "store_cpu_seconds_per_row": store_cpu / rows if rows else None,
+        }
 
     def cache_value_bytes(self, key: str) -> int:
         """Bytes Redis holds for a cache key (the pickled value)."""
@@ -424,31 +493,42 @@ class Command(BaseCommand):
     # -------------------------------------------------------------- projection
     def projection(self, runs_out: dict, base_w: int, n: int, m: int, opts) -> dict:
         """Cost of a network of N scientists x M projects on machines of
-        `cores` worker processes, from the measured per-process rates."""
+        `cores` worker processes each, from the rates measured here."""
         big_n, big_m = opts["project_to"]
         cores = opts["cores_per_machine"]
         k = settings.MATCH_TOP_K
         base = runs_out[base_w]
         best = max(runs_out.values(), key=lambda r: r["workers"])
-        pairs_scale = (big_n * big_m) / (n * m)
-        rows_scale = (big_n + big_m) / (n + m)
-        pairs = base["pairs_scored"] * pairs_scale
-        rows = base["rows_written"] * rows_scale
-        kept = base["rows_kept"] * rows_scale
+        # pairs: every scientist against every open project sharing a language
+        pairs = base["pairs_scored"] * (big_n * big_m) / (n * m)
+        # rows written: each scientist's top k, plus for each project the rows of
+        # a chunk that beat the k-th best score known so far; chunk c of C adds
+        # about k/c of them, so a project gets about k*(1 + ln C) rows
+        chunks_big = math.ceil(big_n / chunk_rows(big_m))
+        scientist_side = min(k, m) * n
+        extra = max(0, base["rows_written"] - scientist_side)
+        per_project = extra / (m * (1 + math.log(base["chunks"])))
+        rows = k * big_n + per_project * big_m * (1 + math.log(chunks_big))
+        kept = base["rows_kept"] * (big_n + big_m) / (n + m)
         pps = base["pairs_per_second_per_process"]
         per_row = base["store_seconds_per_row"] or 0.0
         score_core_s = pairs / pps
         store_core_s = rows * per_row
-        # fitting and the finishing prune run once, in one process: scaled
-        # linearly with the profiles (fit) and with the rows kept (prune)
-        fit_s = base["fit_seconds"] * rows_scale
-        finish_s = base["finish_seconds"] * (kept / max(base["rows_kept"], 1))
-        # measured parallel efficiency of the chunk phase on this machine
-        eff_w = best["workers"]
-        eff_cores = min(eff_w, os.cpu_count() or eff_w)
-        efficiency = (base["chunks_seconds"] * base_w / best["chunks_seconds"]) / eff_cores
-        efficiency = round(min(1.0, efficiency), 2)
-        machines = {}
+        # refit and the finishing prune run once, in one process: the refit
+        # scaled with the profiles and projects read, the prune with rows kept
+        fit_s = base["fit_seconds"] * (big_n + big_m) / (n + m)
+        finish_s = base["finish_seconds"] * kept / max(base["rows_kept"], 1)
+        # parallel efficiency of the chunk phase measured on this machine
+        cpus = os.cpu_count() or best["workers"]
+        used = min(best["workers"], cpus)
+        speedup = base["chunks_seconds"] * base_w / best["chunks_seconds"]
+        efficiency = round(min(1.0, speedup / used), 2)
+        # the same from CPU time: each process with a core of its own, the
+        # database's work counted as storing (it needs cores of its own)
+        cpu_pps = base.get("pairs_per_cpu_second")
+        cpu_row = base.get("store_cpu_seconds_per_row")
+        cpu_core_s = pairs / cpu_pps + rows * cpu_row if cpu_pps and cpu_row else None
+        machines, machines_cpu = {}, {}
         for count in opts["machines"]:
             processes = count * cores
             chunk_s = (score_core_s + store_core_s) / (processes * efficiency)
@@ -457,22 +537,31 @@ class Command(BaseCommand):
                 "hours": round((fit_s + chunk_s + finish_s) / 3600, 2),
                 "chunk_phase_hours": round(chunk_s / 3600, 2),
             }
+            if cpu_core_s:
+                chunk_s = cpu_core_s / processes
+                machines_cpu[str(count)] = {
+                    "processes": processes,
+                    "hours": round((fit_s + chunk_s + finish_s) / 3600, 2),
+                    "chunk_phase_hours": round(chunk_s / 3600, 2),
+                }
         return {
             "to": {"scientists": big_n, "projects": big_m},
             "formula": (
-                "wall = fit + (pairs / pairs_per_s_per_process + rows_written * "
-                "store_s_per_row) / (machines * cores * efficiency) + finish; "
-                "pairs ~ n*m, rows_written and rows_kept ~ k*(n+m), fit ~ (n+m), "
-                "finish (prune) ~ rows_kept"
+                "wall = fit + (pairs / pairs_per_s_per_process + rows_written x "
+                "store_s_per_row) / (machines x cores x efficiency) + prune; "
+                "pairs ~ n x m; rows_written = k x n + c x m x k x (1 + ln chunks); "
+                "rows_kept ~ k x (n + m); fit ~ n + m; prune ~ rows_kept"
             ),
             "assumptions": (
-                f"rates of the {base_w}-process run at {n}x{m}; efficiency = measured "
-                f"chunk-phase speed-up with {eff_w} processes on {eff_cores} cores / cores; "
-                "one PostgreSQL keeps up with the writes of every machine (not measured "
-                "beyond this machine); fit and prune stay in one process; chunk memory is "
-                "bounded by scientists per chunk x open projects, not by the network"
+                f"rates of the {base_w}-process run at {n} x {m} "
+                f"({base['chunks']} chunks); efficiency = chunk-phase speed-up with "
+                f"{best['workers']} processes / {used} cores of this machine; one "
+                "PostgreSQL takes the writes of every machine at the rate measured here; "
+                "the refit and the prune stay in one process; per-chunk work that grows "
+                "with the open projects (the shared k-th scores) is counted as scoring"
             ),
             "pairs": round(pairs),
+            "chunks": chunks_big,
             "rows_written": round(rows),
             "rows_kept": round(kept),
             "pairs_per_second_per_process": pps,
@@ -480,15 +569,14 @@ class Command(BaseCommand):
             "score_core_hours": round(score_core_s / 3600, 2),
             "store_core_hours": round(store_core_s / 3600, 2),
             "fit_hours": round(fit_s / 3600, 3),
-            "finish_hours": round(finish_s / 3600, 3),
+            "prune_hours": round(finish_s / 3600, 3),
             "parallel_efficiency": efficiency,
-            "model_cache_bytes_projected": (
-                round(base["model_cache_bytes"] * rows_scale)
-                if base.get("model_cache_bytes")
-                else None
-            ),
             "top_k": k,
             "machines": machines,
+            "pairs_per_cpu_second": cpu_pps,
+            "store_cpu_ms_per_row": round(cpu_row * 1000, 4) if cpu_row else None,
+            "cpu_core_hours": round(cpu_core_s / 3600, 2) if cpu_core_s else None,
+            "machines_cpu": machines_cpu,
         }
 
     def say_projection(self, p: dict) -> None:
@@ -496,14 +584,17 @@ class Command(BaseCommand):
             f"projection to {p['to']['scientists']} x {p['to']['projects']}: "
             f"{p['pairs'] / 1e9:.1f} G pairs ({p['score_core_hours']} core-hours scoring), "
             f"{p['rows_written'] / 1e6:.1f} M rows written ({p['store_core_hours']} core-hours "
-            f"storing), fit {p['fit_hours']} h, prune {p['finish_hours']} h"
+            f"storing), fit {p['fit_hours']} h, prune {p['prune_hours']} h"
         )
         self.say(f"  {p['formula']}")
         self.say(f"  assumptions: {p['assumptions']}")
         for count, figures in p["machines"].items():
+            cpu = p["machines_cpu"].get(count)
             self.say(
                 f"  {count} machine(s), {figures['processes']} processes: "
-                f"{figures['hours']} h ({figures['chunk_phase_hours']} h of chunks)"
+                f"{figures['hours']} h ({figures['chunk_phase_hours']} h of chunks) at the "
+                f"wall-time rates measured here"
+                + (f"; {cpu['hours']} h at the CPU-time rates" if cpu else "")
             )
 
     def clean_up(self) -> None:
