@@ -503,12 +503,18 @@ class Command(BaseCommand):
         pairs = base["pairs_scored"] * (big_n * big_m) / (n * m)
         # rows written: each scientist's top k, plus for each project the rows of
         # a chunk that beat the k-th best score known so far; chunk c of C adds
-        # about k/c of them, so a project gets about k*(1 + ln C) rows
+        # about k/c of them, so a project gets about k*(1 + ln C) rows; with P
+        # processes the first P chunks know nothing of each other: P + ln(C - P)
         chunks_big = math.ceil(big_n / chunk_rows(big_m))
         scientist_side = min(k, m) * n
         extra = max(0, base["rows_written"] - scientist_side)
         per_project = extra / (m * (1 + math.log(base["chunks"])))
-        rows = k * big_n + per_project * big_m * (1 + math.log(chunks_big))
+
+        def rows_with(processes: int) -> float:
+            rest = max(1, chunks_big - processes)
+            return k * big_n + per_project * big_m * (min(processes, chunks_big) + math.log(rest))
+
+        rows = rows_with(1)
         kept = base["rows_kept"] * (big_n + big_m) / (n + m)
         pps = base["pairs_per_second_per_process"]
         per_row = base["store_seconds_per_row"] or 0.0
@@ -527,18 +533,20 @@ class Command(BaseCommand):
         # database's work counted as storing (it needs cores of its own)
         cpu_pps = base.get("pairs_per_cpu_second")
         cpu_row = base.get("store_cpu_seconds_per_row")
-        cpu_core_s = pairs / cpu_pps + rows * cpu_row if cpu_pps and cpu_row else None
+        cpu = bool(cpu_pps and cpu_row)
         machines, machines_cpu = {}, {}
         for count in opts["machines"]:
             processes = count * cores
-            chunk_s = (score_core_s + store_core_s) / (processes * efficiency)
+            rows_p = rows_with(processes)
+            chunk_s = (score_core_s + rows_p * per_row) / (processes * efficiency)
             machines[str(count)] = {
                 "processes": processes,
+                "rows_written": round(rows_p),
                 "hours": round((fit_s + chunk_s + finish_s) / 3600, 2),
                 "chunk_phase_hours": round(chunk_s / 3600, 2),
             }
-            if cpu_core_s:
-                chunk_s = cpu_core_s / processes
+            if cpu:
+                chunk_s = (pairs / cpu_pps + rows_p * cpu_row) / processes
                 machines_cpu[str(count)] = {
                     "processes": processes,
                     "hours": round((fit_s + chunk_s + finish_s) / 3600, 2),
@@ -549,7 +557,9 @@ class Command(BaseCommand):
             "formula": (
                 "wall = fit + (pairs / pairs_per_s_per_process + rows_written x "
                 "store_s_per_row) / (machines x cores x efficiency) + prune; "
-                "pairs ~ n x m; rows_written = k x n + c x m x k x (1 + ln chunks); "
+                "pairs ~ n x m; rows_written = k x n + c x m x (P + ln(chunks - P)) "
+                "with P processes "
+                "and c measured; "
                 "rows_kept ~ k x (n + m); fit ~ n + m; prune ~ rows_kept"
             ),
             "assumptions": (
@@ -575,7 +585,8 @@ class Command(BaseCommand):
             "machines": machines,
             "pairs_per_cpu_second": cpu_pps,
             "store_cpu_ms_per_row": round(cpu_row * 1000, 4) if cpu_row else None,
-            "cpu_core_hours": round(cpu_core_s / 3600, 2) if cpu_core_s else None,
+            "cpu_score_core_hours": round(pairs / cpu_pps / 3600, 2) if cpu else None,
+            "cpu_store_core_hours": round(rows * cpu_row / 3600, 2) if cpu else None,
             "machines_cpu": machines_cpu,
         }
 
