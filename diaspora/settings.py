@@ -205,6 +205,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process whose resident memory went past this (KiB) is replaced once its
+# task ends: the refit of a full rematch reads every profile, and the process
+# that ran it should not keep that memory for the chunks that follow.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_500_000
+)
 CELERY_TASK_ACKS_LATE = True
 # A task whose worker process dies is put back on the queue, not acknowledged.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
