@@ -15,8 +15,9 @@ write. Rescoring one scientist or project updates the rows to exactly what a
 full rematch would store; when a pair falls out of the other side's top K,
 that side's list is rebuilt from a full rescoring of its owner.
 
-Storing: reasons come from a cached Explainer (same output as reasons_for);
-on PostgreSQL rows are COPYed into a temporary table and upserted with one
+Storing: scores and components only; reasons are built when a row is read
+(fill_reasons) and kept until its score or components change. On PostgreSQL
+rows are COPYed into a temporary table and upserted with one
 INSERT ... ON CONFLICT, and prune() deletes in one SQL statement (window
 functions); other databases use bulk_create and the ORM.
 """
@@ -211,47 +212,79 @@ def _rank_key(score: float, other_id: int):
     return (-score, other_id)
 
 
-def _explainer(model: FittedModel) -> Explainer:
-    """This process's Explainer for the model (projects' prepared parts are
-    reused across chunks; scientists' are dropped with each chunk)."""
-    today = timezone.localdate()
-    with _lock:
-        ex = _state.get("explainer")
-        if ex is None or ex.model is not model or ex.today != today:
-            ex = _state["explainer"] = Explainer(model, today=today)
-        return ex
-
-
-def _rows_at(model, srecs, precs, block, pairs) -> list[tuple]:
-    """Rows (scientist_id, project_id, score, components, reasons) of the
-    (i, j) cells of a score block: the values reasons_for and components_at give."""
+def _rows_at(srecs, precs, block, pairs) -> list[tuple]:
+    """Rows (scientist_id, project_id, score, components) of the (i, j) cells of
+    a score block: the values components_at gives. Reasons are built when a
+    row is read (fill_reasons)."""
     if not pairs:
         return []
     ii = np.fromiter((i for i, _j in pairs), np.intp, len(pairs))
     jj = np.fromiter((j for _i, j in pairs), np.intp, len(pairs))
-    cols = {name: v[ii, jj].tolist() for name, v in block.items()}
-    names = list(cols)
-    comp = [cols[name] for name in COMPONENTS]
-    total = cols["total"]
-    explain = _explainer(model).reasons
-    rows = []
-    for n, (i, j) in enumerate(pairs):
-        s, p = srecs[i], precs[j]
-        parts = {name: cols[name][n] for name in names}
-        rows.append(
-            (
-                s.id,
-                p.id,
-                total[n],
-                {name: round(c[n], 4) for name, c in zip(COMPONENTS, comp, strict=True)},
-                explain(s, p, parts),
-            )
+    total = block["total"][ii, jj].tolist()
+    comp = [np.round(block[name][ii, jj].astype(np.float64), 4).tolist() for name in COMPONENTS]
+    return [
+        (
+            srecs[i].id,
+            precs[j].id,
+            total[n],
+            dict(zip(COMPONENTS, (c[n] for c in comp), strict=True)),
         )
-    return rows
+        for n, (i, j) in enumerate(pairs)
+    ]
 
 
-def _match_row(model, s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
-    return _rows_at(model, {i: s}, {j: p}, block, [(i, j)])[0]
+def _match_row(s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
+    return _rows_at({i: s}, {j: p}, block, [(i, j)])[0]
+
+
+def fill_reasons(matches) -> None:
+    """Build the reasons of stored suggestions that have none yet and save them.
+
+    Rematches and rescoring store scores and components only (reasons for
+    millions of rows nobody opens would cost more than the scoring); a page,
+    an export or an introduction asks for them here, and the row keeps them
+    until its score next changes."""
+    missing = [m for m in matches if m.reasons is None]
+    if not missing:
+        return
+    model = current_model()
+    explainer = Explainer(model, today=timezone.localdate())
+    by_scientist: dict[int, list] = defaultdict(list)
+    for m in missing:
+        by_scientist[m.scientist_id].append(m)
+    # Batches of whole scientists keep each score block small.
+    batch: list = []
+    for rows in by_scientist.values():
+        batch.extend(rows)
+        if len(batch) >= 2000:
+            _explain_batch(model, explainer, batch)
+            batch = []
+    _explain_batch(model, explainer, batch)
+    saved = [m for m in missing if m.pk is not None]
+    Match.objects.bulk_update(saved, ["reasons"], batch_size=1000)
+
+
+def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> None:
+    if not matches:
+        return
+    srecs = scientist_records({m.scientist_id for m in matches})
+    qs = Project.objects.select_related("institution", "embedding")
+    precs = [
+        ProjectRecord.from_project(p)
+        for p in qs.filter(id__in={m.project_id for m in matches}).order_by("id")
+    ]
+    S, P = scientist_features(model, srecs), project_features(model, precs)
+    block = score_block(S, P)
+    row = {r.id: i for i, r in enumerate(srecs)}
+    col = {r.id: j for j, r in enumerate(precs)}
+    for m in matches:
+        i, j = row.get(m.scientist_id), col.get(m.project_id)
+        if i is None or j is None:
+            m.reasons = []
+            continue
+        parts = {name: float(v[i, j]) for name, v in block.items()}
+        # copied: the explainer shares its reason dicts between pairs
+        m.reasons = json.loads(_JSON.encode(explainer.reasons(srecs[i], precs[j], parts)))
 
 
 _STAGE = "matching_match_stage"
@@ -260,7 +293,8 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _upsert(rows: list[tuple]) -> None:
-    """Insert or update rows (scientist_id, project_id, score, components, reasons).
+    """Insert or update rows (scientist_id, project_id, score, components); a
+    row whose score or components change loses its reasons (built on read).
 
     PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
     Other databases: bulk_create with update_conflicts."""
@@ -275,11 +309,11 @@ def _upsert(rows: list[tuple]) -> None:
                     project_id=pid,
                     score=score,
                     components=comp,
-                    reasons=reasons,
+                    reasons=None,
                     created_at=now,
                     updated_at=now,
                 )
-                for sid, pid, score, comp, reasons in rows
+                for sid, pid, score, comp in rows
             ],
             batch_size=1000,
             update_conflicts=True,
@@ -292,23 +326,23 @@ def _upsert(rows: list[tuple]) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("  # noqa: S608 - constant names
-            "scientist_id bigint, project_id bigint, score double precision, "
-            "components text, reasons text)"
+            "scientist_id bigint, project_id bigint, score double precision, components text)"
         )
         cur.execute(f"TRUNCATE {_STAGE}")
-        with cur.copy(
-            f"COPY {_STAGE} (scientist_id, project_id, score, components, reasons) FROM STDIN"
-        ) as copy:
-            for sid, pid, score, comp, reasons in rows:
-                copy.write_row((sid, pid, score, dumps(comp), dumps(reasons)))
+        columns = "scientist_id, project_id, score, components"
+        with cur.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+            for sid, pid, score, comp in rows:
+                copy.write_row((sid, pid, score, dumps(comp)))
+        # Reasons stay while the score and components stay.
         cur.execute(
-            f"INSERT INTO {table} "  # noqa: S608 - constant names
+            f"INSERT INTO {table} AS m "  # noqa: S608 - constant names
             "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
-            "SELECT scientist_id, project_id, score, components::jsonb, reasons::jsonb, %s, %s "
+            "SELECT scientist_id, project_id, score, components::jsonb, NULL, %s, %s "
             f"FROM {_STAGE} ORDER BY scientist_id, project_id "
             "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
-            "components = EXCLUDED.components, reasons = EXCLUDED.reasons, "
-            "updated_at = EXCLUDED.updated_at",
+            "components = EXCLUDED.components, updated_at = EXCLUDED.updated_at, "
+            "reasons = CASE WHEN m.score = EXCLUDED.score AND m.components = EXCLUDED.components "
+            "THEN m.reasons END",
             [now, now],
         )
         cur.execute(f"TRUNCATE {_STAGE}")
@@ -366,12 +400,9 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
                         latest[pid] = mine
                 cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             t0 = time.perf_counter()
-            _explainer(model).forget_scientists()
-            rows = _rows_at(model, srecs, crecs, block, sorted(keep))
-            t1 = time.perf_counter()
+            rows = _rows_at(srecs, crecs, block, sorted(keep))
             _upsert(rows)
-            TIMINGS["reasons_s"] += t1 - t0
-            TIMINGS["write_s"] += time.perf_counter() - t1
+            TIMINGS["write_s"] += time.perf_counter() - t0
             TIMINGS["rows_written"] += len(rows)
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
@@ -563,10 +594,7 @@ def rescore_scientist(scientist_id: int) -> None:
         keep, rebuild, pushed = _reconcile("scientist", scientist_id, scores)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
         _upsert(
-            [
-                _match_row(model, s, where[pid][0], where[pid][1], 0, where[pid][2])
-                for pid in sorted(keep)
-            ]
+            [_match_row(s, where[pid][0], where[pid][1], 0, where[pid][2]) for pid in sorted(keep)]
         )
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
@@ -609,10 +637,7 @@ def rescore_project(project_id: int) -> None:
         keep, rebuild, pushed = _reconcile("project", project_id, scores)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
         _upsert(
-            [
-                _match_row(model, where[sid][0], p, where[sid][1], where[sid][2], 0)
-                for sid in sorted(keep)
-            ]
+            [_match_row(where[sid][0], p, where[sid][1], where[sid][2], 0) for sid in sorted(keep)]
         )
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)

@@ -10,7 +10,8 @@ class Match(models.Model):
     """A stored suggestion: a pair in the top k of its scientist or its project.
 
     `components` maps component name to a number in [0, 1]; `reasons` is a list
-    of {"code": ..., "params": {...}} rendered in the reader's language.
+    of {"code": ..., "params": {...}} rendered in the reader's language, or
+    NULL until someone reads the row (matcher.fill_reasons builds it).
     """
 
     scientist = models.ForeignKey(
@@ -19,7 +20,7 @@ class Match(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="matches")
     score = models.FloatField()
     components = models.JSONField(default=dict)
-    reasons = models.JSONField(default=list)
+    reasons = models.JSONField(null=True, blank=True)
     # Set when a coordinator's matching round proposed this pair to both sides.
     proposed_in_round = models.ForeignKey(
         "rounds.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

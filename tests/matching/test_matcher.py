@@ -213,6 +213,7 @@ def test_score_pair_scores_stored_models_as_the_matcher_does(db):
     _random_world(random.Random(9))
     matcher.run_full_rematch()
     stored = Match.objects.select_related("scientist", "project__institution").first()
+    matcher.fill_reasons([stored])
     result = score_pair(stored.scientist, stored.project)
     assert result.score == pytest.approx(stored.score, abs=1e-6)
     assert result.components == stored.components
