@@ -251,3 +251,34 @@ class ProjectEmbedding(Embedding):
 
     def __str__(self):
         return f"{self.encoder} vector of project {self.project_id}"
+
+
+class MatchFloor(models.Model):
+    """The K-th best stored suggestion of one scientist or one open project.
+
+    A pair enters that owner's top K only when it ranks above this one; an
+    owner with fewer than K stored suggestions has no floor (any positive
+    score enters). The matcher keeps floors with the rows it writes, so that
+    rescoring one profile reads one floor per project instead of ranking
+    every stored suggestion."""
+
+    class Side(models.TextChoices):
+        SCIENTIST = "scientist", _("Scientist")
+        PROJECT = "project", _("Project")
+
+    side = models.CharField(max_length=10, choices=Side.choices)
+    owner_id = models.BigIntegerField()
+    score = models.FloatField()
+    # The other side of the K-th pair: ties on score rank the lower id first.
+    other_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["side", "owner_id"], name="matchfloor_one_per_owner"),
+            models.CheckConstraint(
+                condition=Q(side__in=["scientist", "project"]), name="matchfloor_side_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.owner_id}: {self.score} ({self.other_id})"
