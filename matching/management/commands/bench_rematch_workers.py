@@ -534,6 +534,8 @@ class Command(BaseCommand):
         cpu_pps = base.get("pairs_per_cpu_second")
         cpu_row = base.get("store_cpu_seconds_per_row")
         cpu = bool(cpu_pps and cpu_row)
+        # the refit's own CPU time (not the reads it asks of PostgreSQL)
+        fit_cpu_s = base.get("cpu_seconds_fit", 0.0) * (big_n + big_m) / (n + m)
         machines, machines_cpu = {}, {}
         for count in opts["machines"]:
             processes = count * cores
@@ -549,7 +551,7 @@ class Command(BaseCommand):
                 chunk_s = (pairs / cpu_pps + rows_p * cpu_row) / processes
                 machines_cpu[str(count)] = {
                     "processes": processes,
-                    "hours": round((fit_s + chunk_s + finish_s) / 3600, 2),
+                    "hours": round((fit_cpu_s + chunk_s + finish_s) / 3600, 2),
                     "chunk_phase_hours": round(chunk_s / 3600, 2),
                 }
         return {
@@ -587,6 +589,7 @@ class Command(BaseCommand):
             "store_cpu_ms_per_row": round(cpu_row * 1000, 4) if cpu_row else None,
             "cpu_score_core_hours": round(pairs / cpu_pps / 3600, 2) if cpu else None,
             "cpu_store_core_hours": round(rows * cpu_row / 3600, 2) if cpu else None,
+            "cpu_fit_hours": round(fit_cpu_s / 3600, 3),
             "machines_cpu": machines_cpu,
         }
 
