@@ -33,11 +33,12 @@ import time
 import uuid
 import zlib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -371,9 +372,10 @@ def _kth(scores: tuple, k: int) -> float:
     return scores[k - 1] if len(scores) >= k else 0.0
 
 
-def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
+def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> int:
     """Score a chunk of scientists against every open project and store the
-    rows that can belong to a top K. Returns the number of pairs scored."""
+    rows that can belong to a top K (with `store`, else here and now).
+    Returns the number of pairs scored."""
     t0 = time.perf_counter()
     model = current_model()
     k = top_k()
@@ -417,14 +419,48 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
             t1 = time.perf_counter()
             TIMINGS["score_s"] += t1 - t0
             rows = _rows_at(srecs, crecs, block, sorted(keep))
-            _upsert(rows)
-            TIMINGS["write_s"] += time.perf_counter() - t1
+            TIMINGS["rows_s"] += time.perf_counter() - t1
             TIMINGS["rows_written"] += len(rows)
+            (store or _store)(rows)
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_scored=F("pairs_scored") + pairs
         )
     return pairs
+
+
+def _store(rows: list[tuple]) -> None:
+    t = time.perf_counter()
+    _upsert(rows)
+    TIMINGS["write_s"] += time.perf_counter() - t
+
+
+class _BackgroundWriter:
+    """Stores each chunk's rows from a second thread (its own connection)
+    while the next chunk is scored, so that PostgreSQL's share of the writing
+    runs on another core. One chunk in flight at a time bounds the memory."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-writer")
+        self._pending = None
+
+    def __call__(self, rows: list[tuple]) -> None:
+        self.wait()
+        self._pending = self._pool.submit(_store, rows)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            t = time.perf_counter()
+            pending, self._pending = self._pending, None
+            pending.result()
+            TIMINGS["write_wait_s"] += time.perf_counter() - t
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.submit(connections.close_all).result()
+            self._pool.shutdown()
 
 
 def prune(started_at=None) -> int:
@@ -504,8 +540,18 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
         run = MatchRun.objects.create()
     try:
         embed_missing()
-        for chunk in prepare_run(run):
-            score_chunk(run.pk, chunk)
+        chunks = prepare_run(run)
+        # A second connection sees only committed rows: inside a transaction
+        # (tests) or on SQLite the rows are written in line.
+        writer = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            writer = _BackgroundWriter()
+        try:
+            for chunk in chunks:
+                score_chunk(run.pk, chunk, store=writer)
+        finally:
+            if writer is not None:
+                writer.close()
         return finish_run(run.pk)
     except Exception:
         MatchRun.objects.filter(pk=run.pk).update(
