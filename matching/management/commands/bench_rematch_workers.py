@@ -465,7 +465,11 @@ class Command(BaseCommand):
         )
         lines = worker.chunk_lines(run.pk)
         busy = sum(line["seconds"] for line in lines)
-        stored = sum(line.get("reasons_s", 0.0) + line.get("write_s", 0.0) for line in lines)
+        # storing: building the rows (with their reasons, before main's b1b600a) and writing
+        stored = sum(
+            line.get("rows_s", 0.0) + line.get("reasons_s", 0.0) + line.get("write_s", 0.0)
+            for line in lines
+        )
         rows_written = int(sum(line.get("rows_written", 0) for line in lines))
         pairs = sum(line["pairs"] for line in lines)
         pool = {pid: kb for pid, kb in worker.peak_kb.items() if pid != worker.process.pid}
