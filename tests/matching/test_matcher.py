@@ -326,12 +326,15 @@ def test_a_random_mix_of_edits_closures_and_newcomers_keeps_rows_equal_to_a_full
 def test_rescoring_unchanged_profiles_and_projects_after_a_rematch_changes_and_rebuilds_nothing(
     db, monkeypatch
 ):
-    """The rematch and rescoring compute the same bits for a pair: otherwise
-    every rescoring would see its scores move and rebuild other lists."""
+    """The rematch and rescoring compute the same bits for a pair, on the day
+    of the rematch and after midnight: otherwise every rescoring would see its
+    scores move and rebuild other lists."""
     from profiles.models import Project, ScientistProfile
 
     _random_world(random.Random(13), n_scientists=30, n_projects=12)
     matcher.run_full_rematch()
+    tomorrow = matcher.timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(matcher.timezone, "localdate", lambda *a, **k: tomorrow)
     before = {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()}
     rebuilt = []
     for name in ("rescore_project", "rescore_scientist"):
