@@ -205,6 +205,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process whose resident memory went past this (KiB) is replaced once its
+# task ends: the refit of a full rematch reads every profile, and the process
+# that ran it should not keep that memory for the chunks that follow.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_500_000
+)
 CELERY_TASK_ACKS_LATE = True
 # A task whose worker process dies is put back on the queue, not acknowledged.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -274,6 +280,11 @@ MATCH_FIELD_PARTS = {
 }
 MATCH_TOP_K = env.int("MATCH_TOP_K", default=20)
 MATCH_CHUNK_SIZE = env.int("MATCH_CHUNK_SIZE", default=500)
+# At most this many pairs (scientists x open projects) per chunk: a chunk's score
+# block takes about 85 bytes a pair, so 5 M pairs keep a worker process near
+# 0.5 GB for the block whatever the number of projects (500 x 10,000; with
+# 50,000 open projects a chunk holds 100 scientists).
+MATCH_CHUNK_PAIRS = env.int("MATCH_CHUNK_PAIRS", default=5_000_000)
 # Seconds one chunk of a full rematch may take (its task's soft time limit); a
 # chunk started longer ago than this by a task no worker runs is queued again.
 MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)

@@ -4,7 +4,9 @@ Full rematch runs and pending rescoring are kept in the database (matching.runs)
 so a killed worker or a broker outage delays the work but never loses it.
 """
 
+import json
 import logging
+import time
 
 from celery import chord, shared_task
 from django.conf import settings
@@ -56,7 +58,24 @@ def embed_chunk_task(kind: str, ids: list[int]) -> int:
     time_limit=settings.MATCH_CHUNK_TIME_LIMIT + 30,
 )
 def score_chunk_task(self, run_id: int, chunk_index: int) -> int:
-    return runs.score_chunk(run_id=run_id, index=chunk_index, task_id=self.request.id or "")
+    before = dict(matcher.TIMINGS)
+    started = time.perf_counter()
+    pairs = runs.score_chunk(run_id=run_id, index=chunk_index, task_id=self.request.id or "")
+    if pairs:
+        # One line per chunk: what it cost, split as matcher.TIMINGS splits it
+        # (bench_rematch_workers reads these lines from its workers' logs).
+        spent = {
+            key: round(value - before.get(key, 0.0), 3) for key, value in matcher.TIMINGS.items()
+        }
+        log.info(
+            "Full rematch %s chunk %s: %s",
+            run_id,
+            chunk_index,
+            json.dumps(
+                {"pairs": pairs, "seconds": round(time.perf_counter() - started, 3), **spent}
+            ),
+        )
+    return pairs
 
 
 @shared_task

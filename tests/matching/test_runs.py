@@ -206,3 +206,19 @@ def test_a_chunk_scored_again_after_its_worker_died_does_not_overstate_the_bound
     run.refresh_from_db()
     assert run.status == MatchRun.Status.DONE
     assert _stored() == _expected()
+
+
+def test_with_many_open_projects_a_run_splits_its_chunks_and_stores_the_same_rows(world, settings):
+    """Chunks hold at most MATCH_CHUNK_PAIRS pairs, so a worker's memory does
+    not grow with the number of open projects; the stored rows are the same."""
+    from profiles.models import Project
+
+    open_projects = Project.objects.open().count()
+    settings.MATCH_CHUNK_PAIRS = 2 * open_projects  # two scientists a chunk, not four
+    run, _ = runs.begin_run()
+    tasks.start_full_rematch_task.delay(run.pk)
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.DONE
+    assert run.chunks_total == run.chunks_done == run.chunks.count() == 7  # 14 scientists
+    assert max(len(c.scientist_ids) for c in run.chunks.all()) == 2
+    assert _stored() == _expected()
