@@ -29,8 +29,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from profiles.models import Project
-
 from . import matcher
 from .models import MatchRun, MatchRunChunk, PendingRescore
 
@@ -89,7 +87,7 @@ def start_run(run_id: int) -> None:
         return
     if not run.chunks.exists():
         try:
-            scientist_chunks = bounded_chunks(matcher.prepare_run(run))
+            scientist_chunks = matcher.prepare_run(run)
         except Exception:
             fail_run(run_id)
             raise
@@ -105,25 +103,6 @@ def start_run(run_id: int) -> None:
     queue_chunks(run_id, run.chunks.filter(done_at__isnull=True, started_at__isnull=True))
     if not run.chunks.exists():
         finish_run(run_id)
-
-
-def chunk_rows(open_projects: int) -> int:
-    """Scientists a chunk holds with this many open projects."""
-    return max(1, min(matcher.chunk_size(), settings.MATCH_CHUNK_PAIRS // max(1, open_projects)))
-
-
-def bounded_chunks(chunks: list[list[int]]) -> list[list[int]]:
-    """The chunks split so that none holds more than MATCH_CHUNK_PAIRS pairs.
-
-    A chunk's score block (every component of every pair of its scientists
-    with every open project) takes about 85 bytes a pair: 500 scientists are
-    0.4 GB with 10,000 open projects but 2 GB with 50,000. Bounding the pairs
-    keeps each worker process's memory the same whatever the network's size;
-    the stored rows do not depend on how the scientists are split."""
-    most = chunk_rows(Project.objects.open().count())
-    if all(len(chunk) <= most for chunk in chunks):
-        return chunks
-    return [chunk[i : i + most] for chunk in chunks for i in range(0, len(chunk), most)]
 
 
 def queue_chunks(run_id: int, chunks) -> None:

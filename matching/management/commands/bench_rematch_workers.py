@@ -38,7 +38,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.runs import chunk_rows
+from matching.matcher import chunk_rows
 
 TODAY = datetime.date(2026, 11, 22)
 CHUNK_LINE = re.compile(r"Full rematch (\d+) chunk (\d+): (\{.*\})")
