@@ -225,6 +225,9 @@ def _fill_in_details() -> None:
         ("collaborated_before", [True, False, True, None, True], models.BooleanField()),
     ):
         rows.update(**{name: _by_pk(values, field_)})
+    # The profile form asks for these; the synthetic world leaves a few empty.
+    rows.filter(horizon_months__isnull=True).update(horizon_months=12)
+    rows.filter(hours_per_month__isnull=True).update(hours_per_month=8)
 
 
 # --------------------------------------------------------------------- activity

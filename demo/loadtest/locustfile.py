@@ -205,7 +205,9 @@ class Scientist(Person):
             headers={"Referer": self.host + "/profile/"},
         ) as response:
             if response.status_code != 302:
-                response.failure(f"{response.status_code}: the form did not save")
+                at = response.text.find("errorlist")
+                said = response.text[max(at - 300, 0) : at + 200] if at >= 0 else ""
+                response.failure(f"{response.status_code}: the form did not save {said!r}")
 
 
 class Member(Person):

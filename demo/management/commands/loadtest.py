@@ -82,6 +82,8 @@ class Command(BaseCommand):
                 "DJANGO_SECURE_SSL_REDIRECT": "0",
                 "DJANGO_SECURE_HSTS_SECONDS": "0",
                 "DJANGO_SECURE_COOKIES": "0",
+                # Static files are not part of the test (no collectstatic needed).
+                "PYTHONWARNINGS": "ignore:No directory at",
                 "DJANGO_SETTINGS_MODULE": os.environ.get(
                     "DJANGO_SETTINGS_MODULE", "diaspora.settings"
                 ),
