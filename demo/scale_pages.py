@@ -30,7 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
 from django.db.models import Case, F, Value, When, Window
-from django.db.models.functions import Concat, Mod, RowNumber
+from django.db.models.functions import Coalesce, Concat, Mod, RowNumber
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -146,17 +146,18 @@ def create_accounts(*, members_per_institution: int = 2, coordinators: int = 10)
         now,
     )
     # Each profile claimed by its account (one UPDATE, the email's unique index).
-    unclaimed = ScientistProfile.objects.filter(ref__startswith=PREFIX, user__isnull=True)
-    unclaimed.update(
-        email=Concat(F("ref"), Value(f"@{EMAIL_DOMAIN}"), output_field=models.CharField()),
-    )
-    unclaimed.update(
-        user_id=models.Subquery(
-            User.objects.filter(email=models.OuterRef("email")).values("pk")[:1]
-        )
+    # Each profile claimed by its account and filled in, in one UPDATE (one
+    # rewrite of every row; the account found through its email's unique index).
+    email = Concat(F("ref"), Value(f"@{EMAIL_DOMAIN}"), output_field=models.CharField())
+    account = User.objects.filter(email=Concat(models.OuterRef("ref"), Value(f"@{EMAIL_DOMAIN}")))
+    ScientistProfile.objects.filter(ref__startswith=PREFIX, user__isnull=True).update(
+        email=email,
+        user_id=models.Subquery(account.values("pk")[:1]),
+        horizon_months=Coalesce(F("horizon_months"), 12),
+        hours_per_month=Coalesce(F("hours_per_month"), 8),
+        **_details(),
     )
     summary.scientist_accounts = len(refs)
-    _fill_in_details()
 
     institutions = list(Institution.objects.filter(ref__startswith=f"{PREFIX}inst-").order_by("pk"))
     rows = []
@@ -199,6 +200,7 @@ def create_accounts(*, members_per_institution: int = 2, coordinators: int = 10)
 COUNTRIES = ["US"] * 6 + ["CA", "CA", "GB", "DE", "ES", "FR", "AU", "JP", "NL", "CH"]
 CITIES = {"US": "Houston", "CA": "Toronto", "GB": "London", "DE": "Berlin", "ES": "Madrid"}
 POSITIONS = ["postdoc", "faculty", "faculty", "researcher", "grad_student", "industry"]
+ABROAD_SINCE = [2001, 2008, 2012, 2015, 2018, 2022, 2024, None]
 SECTORS = [["academia"], ["academia"], ["academia", "industry"], ["industry"], ["government"], []]
 
 
@@ -211,23 +213,25 @@ def _by_pk(values: list, field_: models.Field):
     )
 
 
-def _fill_in_details() -> None:
+def _details() -> dict:
     """What a person adds on claiming a profile: residence, position, sectors,
     years abroad, whether they tried to collaborate before (the synthetic world
-    leaves them empty). One UPDATE per field."""
-    rows = ScientistProfile.objects.filter(ref__startswith=PREFIX)
-    for name, values, field_ in (
-        ("country", COUNTRIES, models.CharField()),
-        ("city", [CITIES.get(c, "") for c in COUNTRIES], models.CharField()),
-        ("position", POSITIONS, models.CharField()),
-        ("sectors", SECTORS, models.JSONField()),
-        ("abroad_since", [2001, 2008, 2012, 2015, 2018, 2022, 2024, None], models.IntegerField()),
-        ("collaborated_before", [True, False, True, None, True], models.BooleanField()),
-    ):
-        rows.update(**{name: _by_pk(values, field_)})
-    # The profile form asks for these; the synthetic world leaves a few empty.
-    rows.filter(horizon_months__isnull=True).update(horizon_months=12)
-    rows.filter(hours_per_month__isnull=True).update(hours_per_month=8)
+    leaves them empty); the profile form asks for some of them."""
+    return {
+        name: _by_pk(values, field_)
+        for name, values, field_ in (
+            ("country", COUNTRIES, models.CharField()),
+            ("city", [CITIES.get(c, "") for c in COUNTRIES], models.CharField()),
+            ("position", POSITIONS, models.CharField()),
+            ("sectors", SECTORS, models.JSONField()),
+            (
+                "abroad_since",
+                [2001, 2008, 2012, 2015, 2018, 2022, 2024, None],
+                models.IntegerField(),
+            ),
+            ("collaborated_before", [True, False, True, None, True], models.BooleanField()),
+        )
+    }
 
 
 # --------------------------------------------------------------------- activity
@@ -600,7 +604,7 @@ def _events(rng, agreement, plan, sci_user, inst_user, today) -> list[AgreementE
 
 
 def analyze() -> None:
-    """Fresh planner statistics after a bulk load (PostgreSQL)."""
+    """Fresh planner statistics and visibility maps after a bulk load (PostgreSQL)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")

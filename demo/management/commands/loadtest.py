@@ -168,8 +168,15 @@ class Command(BaseCommand):
             "--exit-code-on-error",
             "0",
         ]
-        env = env | {"LOADTEST_PLAN": str(plan_path)}
-        done = subprocess.run(cmd, env=env, timeout=seconds + 300, capture_output=True, text=True)
+        env = env | {"LOADTEST_PLAN": str(plan_path), "PYTHONPATH": str(settings.BASE_DIR)}
+        done = subprocess.run(
+            cmd,
+            env=env,
+            cwd=settings.BASE_DIR,
+            timeout=seconds + 300,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             self.stderr.write(done.stderr[-3000:])
             raise CommandError(f"locust exited with {done.returncode}")
