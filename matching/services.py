@@ -80,7 +80,7 @@ def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
         )
         # Per row (the scientist's few suggestions), not every project's seats.
         .exclude(Exists(Project.objects.seats_filled().filter(pk=OuterRef("project_id"))))
-        .select_related("project", "project__institution", "proposed_in_round")
+        .select_related("scientist", "project", "project__institution", "proposed_in_round")
         .order_by("-score", "project_id")
     )
 
