@@ -281,6 +281,9 @@ MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)
 # Follow-up: an agreement with no activity for this many days is stalled.
 AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
+# The coordinators' dashboard keeps its figures this long (0: always recomputed);
+# a saved agreement, milestone, introduction or interest refreshes them at once.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
 SITE_NAME = "Red Diáspora MX"
 # allauth would otherwise prefix its emails' subjects with the request's host.

@@ -136,7 +136,8 @@ def test_an_agreement_page_takes_as_many_queries_for_a_longer_timeline(client, r
     same_with_three_times_the_rows(client, world, url)
 
 
-def test_the_dashboard_takes_as_many_queries_for_more_agreements(client, roles, world):
+def test_the_dashboard_takes_as_many_queries_for_more_agreements(client, roles, world, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # every figure computed on each request
     client.force_login(roles.coordinator)
     same_with_three_times_the_rows(client, world, reverse("agreements:dashboard"))
     url = reverse("agreements:dashboard") + "?area=biology_chemistry&stage=active"
@@ -171,3 +172,17 @@ def test_opening_and_saving_the_profile_take_as_many_queries_for_more_rows(clien
     for name in ("collaborated_before",):
         data[name] = "yes" if data.get(name) else "no"
     same_with_three_times_the_rows(client, world, url, method="post", data=data, status=302)
+
+
+def test_the_dashboard_reuses_its_figures_until_an_agreement_changes(client, roles, world):
+    client.force_login(roles.coordinator)
+    url = reverse("agreements:dashboard")
+    computed = queries(client, url)
+    reused = queries(client, url)
+    assert reused < computed - 10  # only the attention list is read again
+    agreement = world.first_agreement()
+    agreement.stage = Stage.COMPLETED
+    agreement.save()
+    response = client.get(url)
+    assert response.context["stages"][Stage.COMPLETED] == 1
+    assert queries(client, url) == reused
