@@ -87,6 +87,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "diaspora.wsgi.application"
+# Django's form renderer with <select> written in Python (same HTML, faster).
+FORM_RENDERER = "diaspora.forms_renderer.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -194,6 +194,10 @@ class ScientistProfile(models.Model):
                 name="scientist_max_collaborations_at_least_one",
             ),
         ]
+        indexes = [
+            # The scientists' list, by name: the first page without sorting everyone.
+            models.Index(fields=["name", "id"], name="scientist_name_id"),
+        ]
 
     def __str__(self):
         return self.name
