@@ -489,15 +489,17 @@ def _key(filters: dict, today: datetime.date) -> str:
 
 
 def figures(filters: dict, *, today: datetime.date) -> dict:
+    """The figures, with `figures_key` (None when not cached) under which the
+    template also keeps the HTML it writes from them."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return _figures(filters, today)
+        return {**_figures(filters, today), "figures_key": None, "figures_seconds": 0}
     key = _key(filters, today)
     found = cache.get(key)
     if found is None:
         found = _figures(filters, today)
         cache.set(key, found, seconds)
-    return found
+    return {**found, "figures_key": key, "figures_seconds": seconds}
 
 
 def build(filters: dict, *, today: datetime.date) -> dict:
