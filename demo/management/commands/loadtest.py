@@ -52,10 +52,19 @@ class Command(BaseCommand):
             "--threads", type=int, default=1, help="threads per gunicorn worker (default 1)"
         )
         parser.add_argument("--think-max", type=float, default=0.2, help="seconds (default 0.2)")
+        parser.add_argument(
+            "--warmup",
+            type=int,
+            default=15,
+            help="seconds of the same mix first, not counted: each worker's first requests "
+            "load what it keeps (default 15)",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--label", default="", help="a name for this run in the JSON line")
 
-    def handle(self, *args, users, seconds, workers, threads, think_max, seed, label, **options):
+    def handle(
+        self, *args, users, seconds, workers, threads, think_max, warmup, seed, label, **options
+    ):
         if not 1 <= seconds <= 1800 or users < 1:
             raise CommandError("--seconds must be 1-1800 and --users at least 1")
         if not ScientistProfile.objects.filter(ref__startswith=scale.PREFIX).exists():
@@ -106,8 +115,11 @@ class Command(BaseCommand):
             str(settings.BASE_DIR),
         ]
         server = subprocess.Popen(gunicorn_cmd, env=env)
+        load_before = os.getloadavg()
         try:
             self._wait_for(url, server)
+            if warmup:
+                self._locust(url, plan_path, workdir / "warmup", users, warmup, env)
             result = self._locust(url, plan_path, workdir, users, seconds, env)
         finally:
             server.terminate()
@@ -123,6 +135,9 @@ class Command(BaseCommand):
             "gunicorn_threads": threads,
             "think_seconds": [0.0, think_max],
             "cpus": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "warmup_seconds": warmup,
             **size,
             **result,
         }
@@ -142,6 +157,7 @@ class Command(BaseCommand):
         raise CommandError("gunicorn did not answer within 60 s")
 
     def _locust(self, url, plan_path, workdir, users, seconds, env) -> dict:
+        workdir.mkdir(exist_ok=True)
         prefix = workdir / "run"
         cmd = [
             sys.executable,
@@ -214,7 +230,8 @@ class Command(BaseCommand):
             f"{summary['users']} users, {summary['seconds']} s, gunicorn "
             f"{summary['gunicorn_workers']} workers x {summary['gunicorn_threads']} threads, "
             f"{summary['scientists']:,} scientists, {summary['projects']:,} projects, "
-            f"{summary['agreements']:,} agreements, {summary['stored_suggestions']:,} suggestions"
+            f"{summary['agreements']:,} agreements, {summary['stored_suggestions']:,} suggestions, "
+            f"load average {summary['load_average_before'][0]} before"
         )
         self.stdout.write(f"{'page':<26}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}")
         for name, p in summary["pages"].items():
