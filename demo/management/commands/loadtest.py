@@ -120,7 +120,8 @@ class Command(BaseCommand):
             self._wait_for(url, server)
             if warmup:
                 self._locust(url, plan_path, workdir / "warmup", users, warmup, env)
-            result = self._locust(url, plan_path, workdir, users, seconds, env)
+            measured = env | {"LOADTEST_OFFSET": str(users)}
+            result = self._locust(url, plan_path, workdir, users, seconds, measured)
         finally:
             server.terminate()
             try:
