@@ -43,7 +43,7 @@ class Person(HttpUser):
     def login(self):
         """Log in outside the figures (a plain session), then hand its cookies over."""
         session = requests.Session()
-        for attempt in range(4):
+        for _attempt in range(4):
             page = session.get(self.host + "/accounts/login/")
             page.raise_for_status()
             response = session.post(
