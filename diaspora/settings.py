@@ -92,6 +92,12 @@ FORM_RENDERER = "diaspora.forms_renderer.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each gunicorn worker keeps its database connection for this many seconds
+# (checked before reuse) instead of opening one per request: on PostgreSQL a
+# connection is a new server process. 0 closes it after every request.
+if "conn_max_age" not in env("DATABASE_URL", default=""):
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process that serves (rate limits count across
