@@ -96,9 +96,9 @@ def recommended_scientists(project: Project, *, viewer=None) -> QuerySet[Match]:
     matches = Match.objects.filter(project=project, score__gt=0)
     if viewer is not None and not viewer.is_coordinator:
         matches = matches.filter(listed_to_members_q("scientist__"))
-    return matches.select_related("scientist", "proposed_in_round").order_by(
-        "-score", "scientist_id"
-    )
+    return matches.select_related(
+        "scientist", "project", "project__institution", "proposed_in_round"
+    ).order_by("-score", "scientist_id")
 
 
 # --- Interest and introductions ----------------------------------------------

@@ -66,7 +66,8 @@ class World:
                 next_follow_up_on=datetime.date(2026, 1, 1),
             )
             factories.MilestoneFactory(agreement=agreement, due_on=datetime.date(2026, 1, 1))
-            factories.AgreementFactory(scientist=scientist, project=r.project)
+            # Proposed: the project keeps free seats and its recommendations.
+            factories.AgreementFactory(scientist=scientist, project=r.project, stage=Stage.PROPOSED)
             for kind in (AgreementEvent.Kind.NOTE, AgreementEvent.Kind.CONTACT):
                 AgreementEvent.objects.create(
                     agreement=self.first_agreement(), actor=r.coordinator, kind=kind, message="x"
@@ -112,6 +113,8 @@ def test_a_project_page_seen_by_a_scientist_takes_as_many_queries_however_many_p
 def test_recommended_projects_take_as_many_queries_for_more_suggestions(client, roles, world):
     client.force_login(roles.scientist)
     same_with_three_times_the_rows(client, world, reverse("matching:my_recommendations"))
+    page = client.get(reverse("matching:my_recommendations")).context["page"]
+    assert page.paginator.count == 6  # the declined ones are listed apart
 
 
 @pytest.mark.parametrize("who", ["member", "coordinator"])
@@ -121,6 +124,7 @@ def test_recommended_scientists_take_as_many_queries_for_more_suggestions(
     client.force_login(getattr(roles, who))
     url = reverse("matching:project_recommendations", args=[roles.project.pk])
     same_with_three_times_the_rows(client, world, url)
+    assert client.get(url).context["page"].paginator.count == 6  # every one shown
 
 
 @pytest.mark.parametrize("who", ["scientist", "member", "coordinator"])
