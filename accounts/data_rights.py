@@ -28,6 +28,7 @@ from django.db.models import Q
 
 from accounts.models import ErasedEmail
 from agreements.models import Agreement, AgreementEvent, Reminder
+from matching.matcher import fill_reasons
 from matching.models import Interest, Introduction, Match
 from matching.reasons import render_reasons
 from notifications.models import Notification, NotificationPreference
@@ -126,11 +127,14 @@ def export_user_data(user) -> dict:
                 "created_at": _date(event.created_at),
             }
         )
-    suggestions = (
-        Match.objects.filter(scientist=profile).select_related("project__institution")
+    suggestions = list(
+        Match.objects.filter(scientist=profile)
+        .select_related("project__institution")
+        .order_by("-score", "project_id")
         if profile is not None
-        else Match.objects.none()
+        else []
     )
+    fill_reasons(suggestions)
     projects = (
         Project.objects.filter(created_by=user)
         .select_related("institution")
@@ -183,7 +187,7 @@ def export_user_data(user) -> dict:
                 "reasons": render_reasons(m.reasons, audience="scientist"),
                 "updated_at": _date(m.updated_at),
             }
-            for m in suggestions.order_by("-score", "project_id")
+            for m in suggestions
         ],
         "interests": [
             {

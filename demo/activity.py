@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import COORDINATORS_GROUP, User
 from agreements.models import Agreement, AgreementEvent, Milestone, Stage
+from matching.matcher import fill_reasons
 from matching.models import Interest, Introduction, Match
 from profiles import importer
 from profiles.models import Institution, Membership, Project, ScientistProfile
@@ -249,6 +250,7 @@ def create_activity(
             "scientist_id", "project_id", "score", "components", "reasons"
         )
     }
+    fill_reasons(matches.values())
 
     def decided_by(side, scientist_id, project_id):
         if side == Interest.Side.SCIENTIST:

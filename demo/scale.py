@@ -15,6 +15,7 @@ from django.db import transaction
 from demo.synthetic import attach_synthetic_vectors, synthetic_world
 from matching.models import ProjectEmbedding, ScientistEmbedding
 from matching.scoring import semantic
+from matching.signals import rescoring_suspended
 from profiles import vocab
 from profiles.models import Institution, Project, ScientistProfile
 
@@ -105,6 +106,7 @@ def store_synthetic_world(n: int, m: int, *, seed: int = 0, today: datetime.date
 
 @transaction.atomic
 def delete_synthetic_world() -> None:
-    Project.objects.filter(ref__startswith=PREFIX).delete()
-    ScientistProfile.objects.filter(ref__startswith=PREFIX).delete()
-    Institution.objects.filter(ref__startswith=f"{PREFIX}inst-").delete()
+    with rescoring_suspended():
+        Project.objects.filter(ref__startswith=PREFIX).delete()
+        ScientistProfile.objects.filter(ref__startswith=PREFIX).delete()
+        Institution.objects.filter(ref__startswith=f"{PREFIX}inst-").delete()

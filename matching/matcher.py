@@ -15,8 +15,9 @@ write. Rescoring one scientist or project updates the rows to exactly what a
 full rematch would store; when a pair falls out of the other side's top K,
 that side's list is rebuilt from a full rescoring of its owner.
 
-Storing: reasons come from a cached Explainer (same output as reasons_for);
-on PostgreSQL rows are COPYed into a temporary table and upserted with one
+Storing: scores and components only; reasons are built when a row is read
+(fill_reasons) and kept until its score or components change. On PostgreSQL
+rows are COPYed into a temporary table and upserted with one
 INSERT ... ON CONFLICT, and prune() deletes in one SQL statement (window
 functions); other databases use bulk_create and the ORM.
 """
@@ -44,7 +45,7 @@ from django.utils import timezone
 from profiles.models import Institution, Project, ScientistProfile
 
 from .embeddings import embed_missing
-from .models import Match, MatchRun, ProjectEmbedding, ScientistEmbedding
+from .models import Match, MatchFloor, MatchRun, ProjectEmbedding, ScientistEmbedding
 from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
     COMPONENTS,
@@ -56,6 +57,7 @@ from .scoring.engine import (
 )
 from .scoring.explain import Explainer
 from .scoring.records import ProjectRecord, ScientistRecord
+from .scoring.semantic import text_digest
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ MODEL_KEY = "matching:model:v1"
 MODEL_TOKEN_KEY = "matching:model:v1:token"
 _lock = threading.RLock()
 _state: dict = {}
-# seconds spent building reasons, writing and pruning, and rows written
+# seconds spent fitting, scoring, writing and pruning, and rows written
 # (read by `bench_matcher --store`; per process)
 TIMINGS: defaultdict = defaultdict(float)
 
@@ -97,14 +99,27 @@ def fit_model() -> FittedModel:
         ProjectRecord.from_project(p)
         for p in Project.objects.select_related("institution", "embedding").order_by("id")
     ]
-    model, _matrix = FittedModel.fit(scientists, projects)
+    model, matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
     cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
     cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
     with _lock:
         _state.clear()
         _state["model"] = model
+        # The fit analysed every profile's text: chunks scored in this process
+        # reuse those rows instead of analysing the texts again.
+        rows = {(s.id, text_digest(s.document)): i for i, s in enumerate(scientists)}
+        _state["fit_text"] = (model, rows, matrix[: len(scientists)])
     return model
+
+
+def _scientist_features(model: FittedModel, srecs: list[ScientistRecord]) -> Features:
+    fitted = _state.get("fit_text")
+    if fitted is not None and fitted[0] is model:
+        at = [fitted[1].get((s.id, text_digest(s.document))) for s in srecs]
+        if None not in at:
+            return scientist_features(model, srecs, fitted[2][at])
+    return scientist_features(model, srecs)
 
 
 def current_model() -> FittedModel:
@@ -211,47 +226,79 @@ def _rank_key(score: float, other_id: int):
     return (-score, other_id)
 
 
-def _explainer(model: FittedModel) -> Explainer:
-    """This process's Explainer for the model (projects' prepared parts are
-    reused across chunks; scientists' are dropped with each chunk)."""
-    today = timezone.localdate()
-    with _lock:
-        ex = _state.get("explainer")
-        if ex is None or ex.model is not model or ex.today != today:
-            ex = _state["explainer"] = Explainer(model, today=today)
-        return ex
-
-
-def _rows_at(model, srecs, precs, block, pairs) -> list[tuple]:
-    """Rows (scientist_id, project_id, score, components, reasons) of the
-    (i, j) cells of a score block: the values reasons_for and components_at give."""
+def _rows_at(srecs, precs, block, pairs) -> list[tuple]:
+    """Rows (scientist_id, project_id, score, components) of the (i, j) cells of
+    a score block: the values components_at gives. Reasons are built when a
+    row is read (fill_reasons)."""
     if not pairs:
         return []
     ii = np.fromiter((i for i, _j in pairs), np.intp, len(pairs))
     jj = np.fromiter((j for _i, j in pairs), np.intp, len(pairs))
-    cols = {name: v[ii, jj].tolist() for name, v in block.items()}
-    names = list(cols)
-    comp = [cols[name] for name in COMPONENTS]
-    total = cols["total"]
-    explain = _explainer(model).reasons
-    rows = []
-    for n, (i, j) in enumerate(pairs):
-        s, p = srecs[i], precs[j]
-        parts = {name: cols[name][n] for name in names}
-        rows.append(
-            (
-                s.id,
-                p.id,
-                total[n],
-                {name: round(c[n], 4) for name, c in zip(COMPONENTS, comp, strict=True)},
-                explain(s, p, parts),
-            )
+    total = block["total"][ii, jj].tolist()
+    comp = [np.round(block[name][ii, jj].astype(np.float64), 4).tolist() for name in COMPONENTS]
+    return [
+        (
+            srecs[i].id,
+            precs[j].id,
+            total[n],
+            dict(zip(COMPONENTS, (c[n] for c in comp), strict=True)),
         )
-    return rows
+        for n, (i, j) in enumerate(pairs)
+    ]
 
 
-def _match_row(model, s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
-    return _rows_at(model, {i: s}, {j: p}, block, [(i, j)])[0]
+def _match_row(s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
+    return _rows_at({i: s}, {j: p}, block, [(i, j)])[0]
+
+
+def fill_reasons(matches) -> None:
+    """Build the reasons of stored suggestions that have none yet and save them.
+
+    Rematches and rescoring store scores and components only (reasons for
+    millions of rows nobody opens would cost more than the scoring); a page,
+    an export or an introduction asks for them here, and the row keeps them
+    until its score next changes."""
+    missing = [m for m in matches if m.reasons is None]
+    if not missing:
+        return
+    model = current_model()
+    explainer = Explainer(model, today=timezone.localdate())
+    by_scientist: dict[int, list] = defaultdict(list)
+    for m in missing:
+        by_scientist[m.scientist_id].append(m)
+    # Batches of whole scientists keep each score block small.
+    batch: list = []
+    for rows in by_scientist.values():
+        batch.extend(rows)
+        if len(batch) >= 2000:
+            _explain_batch(model, explainer, batch)
+            batch = []
+    _explain_batch(model, explainer, batch)
+    saved = [m for m in missing if m.pk is not None]
+    Match.objects.bulk_update(saved, ["reasons"], batch_size=1000)
+
+
+def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> None:
+    if not matches:
+        return
+    srecs = scientist_records({m.scientist_id for m in matches})
+    qs = Project.objects.select_related("institution", "embedding")
+    precs = [
+        ProjectRecord.from_project(p)
+        for p in qs.filter(id__in={m.project_id for m in matches}).order_by("id")
+    ]
+    S, P = scientist_features(model, srecs), project_features(model, precs)
+    block = score_block(S, P)
+    row = {r.id: i for i, r in enumerate(srecs)}
+    col = {r.id: j for j, r in enumerate(precs)}
+    for m in matches:
+        i, j = row.get(m.scientist_id), col.get(m.project_id)
+        if i is None or j is None:
+            m.reasons = []
+            continue
+        parts = {name: float(v[i, j]) for name, v in block.items()}
+        # copied: the explainer shares its reason dicts between pairs
+        m.reasons = json.loads(_JSON.encode(explainer.reasons(srecs[i], precs[j], parts)))
 
 
 _STAGE = "matching_match_stage"
@@ -260,7 +307,8 @@ _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _upsert(rows: list[tuple]) -> None:
-    """Insert or update rows (scientist_id, project_id, score, components, reasons).
+    """Insert or update rows (scientist_id, project_id, score, components); a
+    row whose score or components change loses its reasons (built on read).
 
     PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
     Other databases: bulk_create with update_conflicts."""
@@ -275,11 +323,11 @@ def _upsert(rows: list[tuple]) -> None:
                     project_id=pid,
                     score=score,
                     components=comp,
-                    reasons=reasons,
+                    reasons=None,
                     created_at=now,
                     updated_at=now,
                 )
-                for sid, pid, score, comp, reasons in rows
+                for sid, pid, score, comp in rows
             ],
             batch_size=1000,
             update_conflicts=True,
@@ -292,23 +340,23 @@ def _upsert(rows: list[tuple]) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("  # noqa: S608 - constant names
-            "scientist_id bigint, project_id bigint, score double precision, "
-            "components text, reasons text)"
+            "scientist_id bigint, project_id bigint, score double precision, components text)"
         )
         cur.execute(f"TRUNCATE {_STAGE}")
-        with cur.copy(
-            f"COPY {_STAGE} (scientist_id, project_id, score, components, reasons) FROM STDIN"
-        ) as copy:
-            for sid, pid, score, comp, reasons in rows:
-                copy.write_row((sid, pid, score, dumps(comp), dumps(reasons)))
+        columns = "scientist_id, project_id, score, components"
+        with cur.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
+            for sid, pid, score, comp in rows:
+                copy.write_row((sid, pid, score, dumps(comp)))
+        # Reasons stay while the score and components stay.
         cur.execute(
-            f"INSERT INTO {table} "  # noqa: S608 - constant names
+            f"INSERT INTO {table} AS m "  # noqa: S608 - constant names
             "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
-            "SELECT scientist_id, project_id, score, components::jsonb, reasons::jsonb, %s, %s "
+            "SELECT scientist_id, project_id, score, components::jsonb, NULL, %s, %s "
             f"FROM {_STAGE} ORDER BY scientist_id, project_id "
             "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
-            "components = EXCLUDED.components, reasons = EXCLUDED.reasons, "
-            "updated_at = EXCLUDED.updated_at",
+            "components = EXCLUDED.components, updated_at = EXCLUDED.updated_at, "
+            "reasons = CASE WHEN m.score = EXCLUDED.score AND m.components = EXCLUDED.components "
+            "THEN m.reasons END",
             [now, now],
         )
         cur.execute(f"TRUNCATE {_STAGE}")
@@ -326,13 +374,14 @@ def _kth(scores: tuple, k: int) -> float:
 def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
     """Score a chunk of scientists against every open project and store the
     rows that can belong to a top K. Returns the number of pairs scored."""
+    t0 = time.perf_counter()
     model = current_model()
     k = top_k()
     precs, P = open_projects(model)
     srecs = scientist_records(scientist_ids)
     pairs = 0
     if srecs and precs:
-        S = scientist_features(model, srecs)
+        S = _scientist_features(model, srecs)
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
         crecs = [precs[c] for c in cols]
@@ -365,12 +414,10 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
                     if _kth(mine, k) >= _kth(theirs, k):
                         latest[pid] = mine
                 cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
-            t0 = time.perf_counter()
-            _explainer(model).forget_scientists()
-            rows = _rows_at(model, srecs, crecs, block, sorted(keep))
             t1 = time.perf_counter()
+            TIMINGS["score_s"] += t1 - t0
+            rows = _rows_at(srecs, crecs, block, sorted(keep))
             _upsert(rows)
-            TIMINGS["reasons_s"] += t1 - t0
             TIMINGS["write_s"] += time.perf_counter() - t1
             TIMINGS["rows_written"] += len(rows)
     if run_id:
@@ -427,7 +474,9 @@ def chunks_of_scientists() -> list[list[int]]:
 
 def prepare_run(run: MatchRun) -> list[list[int]]:
     """Refit the model and split the scientists in chunks."""
+    t0 = time.perf_counter()
     fit_model()
+    TIMINGS["fit_s"] += time.perf_counter() - t0
     chunks = chunks_of_scientists()
     MatchRun.objects.filter(pk=run.pk).update(
         chunks_total=len(chunks), chunks_done=0, pairs_scored=0, status=MatchRun.Status.RUNNING
@@ -439,6 +488,8 @@ def finish_run(run_id: int) -> MatchRun:
     run = MatchRun.objects.get(pk=run_id)
     t0 = time.perf_counter()
     prune(started_at=run.started_at)
+    refresh_floors("scientist")
+    refresh_floors("project")
     TIMINGS["prune_s"] += time.perf_counter() - t0
     cache.delete(_kth_key(run_id))
     run.status = MatchRun.Status.DONE
@@ -464,85 +515,142 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
 
 
 # --------------------------------------------------------------- incremental
-def _stored_rows(side: str, k: int):
-    """(scientist_id, project_id, score) of the stored top k of every other
-    owner (every open project when rescoring a scientist, and conversely):
-    rows ranked below an owner's top k never decide anything."""
-    if side == "scientist":
-        partition, order = "project_id", [F("score").desc(), F("scientist_id").asc()]
-    else:
-        partition, order = "scientist_id", [F("score").desc(), F("project_id").asc()]
-    return list(
-        Match.objects.filter(project__status="open")
-        .annotate(rank=Window(RowNumber(), partition_by=[F(partition)], order_by=order))
-        .filter(rank__lte=k)
-        .values_list("scientist_id", "project_id", "score")
+_OWNER = {"scientist": ("scientist_id", "project_id"), "project": ("project_id", "scientist_id")}
+
+
+def refresh_floors(side: str, owners=None) -> None:
+    """Recompute the floors of these owners (every owner of the side when None)
+    from the stored rows."""
+    k = top_k()
+    owner, other = _OWNER[side]
+    floors = MatchFloor.objects.filter(side=side)
+    rows = Match.objects.all()
+    if owners is not None:
+        owners = sorted(set(owners))
+        if not owners:
+            return
+        floors = floors.filter(owner_id__in=owners)
+        rows = rows.filter(**{f"{owner}__in": owners})
+    ranked = rows.annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F(owner)], order_by=[F("score").desc(), F(other).asc()]
+        )
+    ).filter(rank=k)
+    with transaction.atomic():
+        floors.delete()
+        MatchFloor.objects.bulk_create(
+            (
+                MatchFloor(side=side, owner_id=o, score=score, other_id=x)
+                for o, score, x in ranked.values_list(owner, "score", other).iterator(5000)
+            ),
+            batch_size=5000,
+        )
+
+
+def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Owner ids (sorted), k-th scores and k-th other ids of one side's floors."""
+    rows = list(
+        MatchFloor.objects.filter(side=side)
+        .order_by("owner_id")
+        .values_list("owner_id", "score", "other_id")
     )
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
+    owners, scores, others = zip(*rows, strict=True)
+    return np.array(owners, np.int64), np.array(scores, np.float64), np.array(others, np.int64)
 
 
 def _top_set(entries: list[tuple[float, int]], k: int) -> set[int]:
     return {oid for _s, oid in sorted((_rank_key(s, o) for s, o in entries))[:k]}
 
 
-def _reconcile(side: str, owner_id: int, new_scores: dict[int, float]) -> tuple[set, set, set]:
-    """Compare an owner's new scores with the stored rows.
+def _reconcile(side: str, owner_id: int, others: np.ndarray, new: np.ndarray):
+    """Compare an owner's new scores (`new[i]` against `others[i]`) with the
+    stored rows and the other side's floors.
 
     Returns (others to store with the owner, other owners whose own top K
-    lost this owner and must be rebuilt, (scientist_id, project_id) rows
-    pushed out of the other side's top K that may need deleting)."""
+    lost this owner and must be rebuilt, (owner of the other side, this side's
+    id) rows pushed out of the other side's top K that may need deleting)."""
     k = top_k()
-    rows = _stored_rows(side, k)
-    by_other: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for sid, pid, score in rows:
-        if side == "scientist":
-            by_other[pid].append((score, sid))
-        else:
-            by_other[sid].append((score, pid))
-    mine = [(s, o) for o, s in new_scores.items() if s > 0]
-    keep = {o for _k, o in sorted(((-s, o) for s, o in mine))[:k]}
+    owner, other = _OWNER[side]
+    old = dict(Match.objects.filter(**{owner: owner_id}).values_list(other, "score"))
+    f_ids, f_scores, f_others = _floors("project" if side == "scientist" else "scientist")
+    if len(f_ids):
+        at = np.minimum(np.searchsorted(f_ids, others), len(f_ids) - 1)
+        has = f_ids[at] == others
+    else:
+        at, has = np.zeros(len(others), np.intp), np.zeros(len(others), bool)
+    floor = np.where(has, f_scores[at] if len(f_ids) else 0.0, 0.0)
+    floor_other = np.where(has, f_others[at] if len(f_ids) else 0, 0)
+    positive = new > 0
+    # enters the other's top K: above its floor, or it has fewer than K rows
+    beats = positive & (~has | (new > floor) | ((new == floor) & (owner_id < floor_other)))
+    best = np.lexsort((others, -new))[:k]
+    keep = {int(o) for o in others[best][positive[best]]}
     rebuild, pushed = set(), set()
-    for other, entries in by_other.items():
-        # Only the other's top K is reliable: rows ranked below it are kept
-        # for their own owner's list and may hide unstored candidates.
-        ranked = sorted(_rank_key(s, o) for s, o in entries)[:k]
-        old = next((key for key in ranked if key[1] == owner_id), None)
-        new = new_scores.get(other, 0.0)
-        new_key = _rank_key(new, owner_id)
-        if old is None:
-            if new > 0 and (len(ranked) < k or new_key < ranked[k - 1]):
-                keep.add(other)
-                if len(ranked) == k:
-                    pushed.add((ranked[k - 1][1], other))
-        elif len(ranked) < k:
-            # fewer than k rows: every candidate of the other is stored
-            if new > 0:
-                keep.add(other)
-        elif new > 0 and new_key <= old:
-            keep.add(other)  # the owner only moved up in the other's list
+    stored = np.isin(others, np.fromiter(old, np.int64, len(old)))
+    for c in np.flatnonzero(beats | stored).tolist():
+        o, score = int(others[c]), float(new[c])
+        floor_key = (-float(floor[c]), int(floor_other[c]))
+        was_in = o in old and (not has[c] or _rank_key(old[o], owner_id) <= floor_key)
+        if not was_in:
+            if beats[c]:
+                keep.add(o)
+                if has[c]:
+                    pushed.add((int(floor_other[c]), o))
+        elif not has[c]:
+            if score > 0:
+                keep.add(o)  # fewer than K rows: every candidate of the other is stored
+        elif score > 0 and _rank_key(score, owner_id) <= _rank_key(old[o], owner_id):
+            keep.add(o)  # the owner only moved up in the other's list
         else:
-            rebuild.add(other)  # it may fall out: rebuild the other's list
-    for other, new in new_scores.items():
-        if other not in by_other and new > 0:
-            keep.add(other)  # the other side has no rows yet: its top K has room
-    return keep, rebuild, pushed
+            rebuild.add(o)  # it may fall out: rebuild the other's list
+    return keep, rebuild, pushed, set(old)
 
 
 def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
     """Delete pushed-out rows unless the pair is in its own owner's top K."""
     k = top_k()
-    for owner, other in pairs:
-        if side_of_owner == "scientist":  # owner is a scientist, other a project
-            entries = list(
-                Match.objects.filter(scientist_id=owner).values_list("score", "project_id")
-            )
-            if other not in _top_set(entries, k):
-                Match.objects.filter(scientist_id=owner, project_id=other).delete()
+    owner, other = _OWNER[side_of_owner]
+    for owner_id, other_id in pairs:
+        entries = list(Match.objects.filter(**{owner: owner_id}).values_list("score", other))
+        if other_id not in _top_set(entries, k):
+            Match.objects.filter(**{owner: owner_id, other: other_id}).delete()
+
+
+def _scores_against(kind: str, one: Features, model: FittedModel):
+    """One scientist's (or project's) totals against every open project (or
+    scientist), block by block: (ids, totals as float64, blocks)."""
+    ids, totals, blocks = [], [], []
+    for recs, F_ in _feature_blocks(kind, model):
+        if kind == "projects":
+            total = score_block(one, F_, components=False)["total"][0]
         else:
-            entries = list(
-                Match.objects.filter(project_id=owner).values_list("score", "scientist_id")
-            )
-            if other not in _top_set(entries, k):
-                Match.objects.filter(project_id=owner, scientist_id=other).delete()
+            total = score_block(F_, one, components=False)["total"][:, 0]
+        ids.append(F_.ids)
+        totals.append(total.astype(np.float64))
+        blocks.append((recs, F_))
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0), blocks
+    return np.concatenate(ids).astype(np.int64), np.concatenate(totals), blocks
+
+
+def _rows_with(kind: str, one_rec, one: Features, blocks, keep: set) -> list[tuple]:
+    """Stored rows (with components) of one record against the kept others."""
+    rows = []
+    for recs, F_ in blocks:
+        cols = [j for j, oid in enumerate(F_.ids.tolist()) if oid in keep]
+        if not cols:
+            continue
+        sub = F_.take(cols)
+        chosen = {n: recs[j] for n, j in enumerate(cols)}
+        if kind == "projects":
+            block = score_block(one, sub)
+            rows += _rows_at({0: one_rec}, chosen, block, [(0, n) for n in range(len(cols))])
+        else:
+            block = score_block(sub, one)
+            rows += _rows_at(chosen, {0: one_rec}, block, [(n, 0) for n in range(len(cols))])
+    return rows
 
 
 def rescore_scientist(scientist_id: int) -> None:
@@ -553,23 +661,15 @@ def rescore_scientist(scientist_id: int) -> None:
     model = current_model()
     s = ScientistRecord.from_profile(profile)
     S = scientist_features(model, [s])
-    scores, where = {}, {}
-    for precs, P in _feature_blocks("projects", model):
-        block = score_block(S, P)
-        for j, pid in enumerate(P.ids.tolist()):
-            scores[pid] = float(block["total"][0, j])
-            where[pid] = (precs[j], block, j)
+    others, new, blocks = _scores_against("projects", S, model)
     with transaction.atomic():
-        keep, rebuild, pushed = _reconcile("scientist", scientist_id, scores)
+        keep, rebuild, pushed, old = _reconcile("scientist", scientist_id, others, new)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        _upsert(
-            [
-                _match_row(model, s, where[pid][0], where[pid][1], 0, where[pid][2])
-                for pid in sorted(keep)
-            ]
-        )
+        _upsert(_rows_with("projects", s, S, blocks, keep))
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
+        refresh_floors("scientist", [scientist_id])
+        refresh_floors("project", keep | old | {p for _s, p in pushed})
     for pid in sorted(rebuild):
         rescore_project(pid)
 
@@ -592,29 +692,23 @@ def rescore_project(project_id: int) -> None:
             )
             if project_id in _top_set(entries, k):
                 affected.append(sid)
-        Match.objects.filter(project_id=project_id).delete()
+        with transaction.atomic():
+            Match.objects.filter(project_id=project_id).delete()
+            MatchFloor.objects.filter(side=MatchFloor.Side.PROJECT, owner_id=project_id).delete()
         for sid in affected:
             rescore_scientist(sid)
         return
     model = current_model()
     p = ProjectRecord.from_project(project)
     P = project_features(model, [p])
-    scores, where = {}, {}
-    for srecs, S in _feature_blocks("scientists", model):
-        block = score_block(S, P)
-        for i, sid in enumerate(S.ids.tolist()):
-            scores[sid] = float(block["total"][i, 0])
-            where[sid] = (srecs[i], block, i)
+    others, new, blocks = _scores_against("scientists", P, model)
     with transaction.atomic():
-        keep, rebuild, pushed = _reconcile("project", project_id, scores)
+        keep, rebuild, pushed, old = _reconcile("project", project_id, others, new)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
-        _upsert(
-            [
-                _match_row(model, where[sid][0], p, where[sid][1], where[sid][2], 0)
-                for sid in sorted(keep)
-            ]
-        )
+        _upsert(_rows_with("scientists", p, P, blocks, keep))
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)
+        refresh_floors("project", [project_id])
+        refresh_floors("scientist", keep | old | {s for _p, s in pushed})
     for sid in sorted(rebuild):
         rescore_scientist(sid)

@@ -10,7 +10,8 @@ class Match(models.Model):
     """A stored suggestion: a pair in the top k of its scientist or its project.
 
     `components` maps component name to a number in [0, 1]; `reasons` is a list
-    of {"code": ..., "params": {...}} rendered in the reader's language.
+    of {"code": ..., "params": {...}} rendered in the reader's language, or
+    NULL until someone reads the row (matcher.fill_reasons builds it).
     """
 
     scientist = models.ForeignKey(
@@ -19,7 +20,7 @@ class Match(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="matches")
     score = models.FloatField()
     components = models.JSONField(default=dict)
-    reasons = models.JSONField(default=list)
+    reasons = models.JSONField(null=True, blank=True)
     # Set when a coordinator's matching round proposed this pair to both sides.
     proposed_in_round = models.ForeignKey(
         "rounds.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -250,3 +251,34 @@ class ProjectEmbedding(Embedding):
 
     def __str__(self):
         return f"{self.encoder} vector of project {self.project_id}"
+
+
+class MatchFloor(models.Model):
+    """The K-th best stored suggestion of one scientist or one open project.
+
+    A pair enters that owner's top K only when it ranks above this one; an
+    owner with fewer than K stored suggestions has no floor (any positive
+    score enters). The matcher keeps floors with the rows it writes, so that
+    rescoring one profile reads one floor per project instead of ranking
+    every stored suggestion."""
+
+    class Side(models.TextChoices):
+        SCIENTIST = "scientist", _("Scientist")
+        PROJECT = "project", _("Project")
+
+    side = models.CharField(max_length=10, choices=Side.choices)
+    owner_id = models.BigIntegerField()
+    score = models.FloatField()
+    # The other side of the K-th pair: ties on score rank the lower id first.
+    other_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["side", "owner_id"], name="matchfloor_one_per_owner"),
+            models.CheckConstraint(
+                condition=Q(side__in=["scientist", "project"]), name="matchfloor_side_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.owner_id}: {self.score} ({self.other_id})"

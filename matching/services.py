@@ -180,6 +180,9 @@ def _both_interested(scientist: ScientistProfile, project: Project) -> bool:
 def _create_introduction(scientist: ScientistProfile, project: Project) -> Introduction:
     match = Match.objects.filter(scientist=scientist, project=project).first()
     if match is not None:
+        from .matcher import fill_reasons
+
+        fill_reasons([match])
         score, components, reasons = match.score, match.components, match.reasons
     else:
         pair = score_pair(scientist, project)

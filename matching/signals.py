@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from profiles.models import Project, ScientistProfile
@@ -75,3 +75,29 @@ def queue_project_rescoring(sender, instance, raw=False, **kwargs):
     if raw or rescoring_is_suspended():
         return
     _queue("rescore_project_task", instance.pk)
+
+
+# A deleted profile or project takes its suggestions with it: the lists it was
+# in are short of one until their owners are rescored (refilled from the rest).
+@receiver(pre_delete, sender=ScientistProfile, dispatch_uid="matching_refill_after_scientist")
+def queue_refill_after_scientist_deletion(sender, instance, **kwargs):
+    from matching.models import Match, MatchFloor
+
+    if rescoring_is_suspended():
+        return  # a bulk job: the full rematch after it recomputes every floor
+    MatchFloor.objects.filter(side=MatchFloor.Side.SCIENTIST, owner_id=instance.pk).delete()
+    for project_id in Match.objects.filter(scientist=instance).values_list("project_id", flat=True):
+        _queue("rescore_project_task", project_id)
+
+
+@receiver(pre_delete, sender=Project, dispatch_uid="matching_refill_after_project")
+def queue_refill_after_project_deletion(sender, instance, **kwargs):
+    from matching.models import Match, MatchFloor
+
+    if rescoring_is_suspended():
+        return  # a bulk job: the full rematch after it recomputes every floor
+    MatchFloor.objects.filter(side=MatchFloor.Side.PROJECT, owner_id=instance.pk).delete()
+    for scientist_id in Match.objects.filter(project=instance).values_list(
+        "scientist_id", flat=True
+    ):
+        _queue("rescore_scientist_task", scientist_id)

@@ -28,6 +28,7 @@ from profiles.models import Project, ScientistProfile
 from . import services
 from .evidence import with_evidence
 from .forms import DecisionForm, IntroductionSearchForm, PairLookupForm
+from .matcher import fill_reasons
 from .models import Interest, Introduction, Match, MatchRun
 from .reasons import render_reasons
 from .scoring import score_pair
@@ -124,6 +125,7 @@ def _suggestions(rows, viewer_side: str | None) -> list[Suggestion]:
     rows = list(rows)
     if not rows:
         return []
+    fill_reasons(rows)
     sci_ids = {r.scientist_id for r in rows}
     proj_ids = {r.project_id for r in rows}
     interests: dict[tuple[int, int], dict[str, Interest]] = {}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from matching.matcher import fill_reasons
 from matching.models import Match
 from matching.reasons import render_reasons
 from profiles import vocab
@@ -132,6 +133,7 @@ def _rows(assignments: list[Assignment]) -> list[dict]:
         (m.scientist_id, m.project_id): m
         for m in Match.objects.filter(scientist_id__in=sci_ids, project_id__in=proj_ids)
     }
+    fill_reasons(matches.values())
     rows = []
     for a in assignments:
         match = matches.get((a.scientist_id, a.project_id))

@@ -262,13 +262,9 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _NONWORD = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=4096)
-def _fold_cached(text: str) -> str:
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("ß", "ss")
 
@@ -277,7 +273,8 @@ def fold(text: str) -> str:
     """Lower-case, strip accents, keep letters and digits separated by one space."""
     if not text:
         return ""
-    folded = _fold_cached(text) if len(text) < 200 else _fold(text)
+    # Word by word: a network writes a few tens of thousands of distinct words.
+    folded = " ".join(map(_fold_word, text.split()))
     return _NONWORD.sub(" ", folded).strip()
 
 

@@ -126,6 +126,26 @@ def _expected():
     return keep
 
 
+def _floors():
+    from matching.models import MatchFloor
+
+    return {(f.side, f.owner_id): (round(f.score, 6), f.other_id) for f in MatchFloor.objects.all()}
+
+
+def _expected_floors():
+    """The k-th stored row of every owner that has at least k."""
+    k = matcher.top_k()
+    lists = {}
+    for (sid, pid), score in _stored().items():
+        lists.setdefault(("scientist", sid), []).append((-score, pid))
+        lists.setdefault(("project", pid), []).append((-score, sid))
+    return {
+        owner: (-sorted(rows)[k - 1][0], sorted(rows)[k - 1][1])
+        for owner, rows in lists.items()
+        if len(rows) >= k
+    }
+
+
 def test_full_rematch_stores_top_k_of_each_side_and_reports_progress(db):
     _random_world(random.Random(1))
     run = matcher.run_full_rematch()
@@ -169,6 +189,29 @@ def test_incremental_rescoring_equals_a_full_rematch(db, seed):
             p.save()
             matcher.rescore_project(p.pk)
         assert _stored() == _expected(), f"step {step}"
+        assert _floors() == _expected_floors(), f"step {step}"
+
+
+def test_a_deleted_scientist_leaves_lists_that_are_refilled_from_the_others(
+    db, django_capture_on_commit_callbacks
+):
+    from profiles.models import ScientistProfile
+
+    _random_world(random.Random(8), n_scientists=16)
+    matcher.run_full_rematch()
+    k = matcher.top_k()
+
+    def in_a_project_top(s):
+        return any(
+            m.pk in [x.pk for x in m.project.matches.order_by("-score", "scientist_id")[:k]]
+            for m in s.matches.all()
+        )
+
+    gone = next(s for s in ScientistProfile.objects.all() if in_a_project_top(s))
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.delete()
+    assert _stored() == _expected()
+    assert _floors() == _expected_floors()
 
 
 def test_a_new_scientist_gets_suggestions_and_enters_project_lists(db):
@@ -213,6 +256,7 @@ def test_score_pair_scores_stored_models_as_the_matcher_does(db):
     _random_world(random.Random(9))
     matcher.run_full_rematch()
     stored = Match.objects.select_related("scientist", "project__institution").first()
+    matcher.fill_reasons([stored])
     result = score_pair(stored.scientist, stored.project)
     assert result.score == pytest.approx(stored.score, abs=1e-6)
     assert result.components == stored.components
@@ -276,3 +320,4 @@ def test_a_random_mix_of_edits_closures_and_newcomers_keeps_rows_equal_to_a_full
             scientists.append(s)
             matcher.rescore_scientist(s.pk)
         assert _stored() == _expected(), f"step {step}"
+        assert _floors() == _expected_floors(), f"step {step}"

@@ -213,3 +213,17 @@ def test_reasons_are_rendered_in_the_users_language(client, roles, match):
     with translation.override("es"):
         (expected,) = render_reasons(match.reasons)
     assert escape(expected) in spanish
+
+
+def test_reasons_a_rematch_left_unbuilt_are_built_on_first_view_and_kept(client, roles, match):
+    from matching.scoring import score_pair
+
+    match.reasons = None  # as a rematch stores it: scores and components only
+    match.save()
+    html = login(client, roles.scientist).get(MY).content.decode()
+    match.refresh_from_db()
+    expected = score_pair(roles.profile, roles.project).reasons
+    assert expected and match.reasons == expected
+    with translation.override("en"):
+        first = render_reasons(expected, audience="scientist")[0]
+    assert escape(first) in html

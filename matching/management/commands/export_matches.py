@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from matching.matcher import fill_reasons
 from matching.models import Match
 from profiles.models import Project, ScientistProfile
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                     seen[owner] = seen.get(owner, 0) + 1
                     kept.append(m)
             rows = kept
+        fill_reasons(rows)
         entries = [
             export_entry(m.scientist.ref, m.project.ref, m.score, m.components, m.reasons)
             for m in rows
