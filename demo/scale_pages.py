@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from accounts.models import COORDINATORS_GROUP, User
 from agreements.models import Agreement, AgreementEvent, Milestone, Stage
+from matching.matcher import fill_reasons
 from matching.models import Interest, Introduction, Match
 from profiles.models import Institution, Membership, Project, ScientistProfile
 
@@ -236,8 +237,8 @@ def _details() -> dict:
 
 # --------------------------------------------------------------------- activity
 def _candidate_pairs(rank_limit: int = 3) -> list[tuple]:
-    """(scientist, project, score, components, reasons) of each synthetic
-    scientist's best stored suggestions, from the matcher."""
+    """(id, scientist, project, score, components) of each synthetic scientist's
+    best stored suggestions, from the matcher."""
     return list(
         Match.objects.filter(scientist__ref__startswith=PREFIX, project__status="open")
         .annotate(
@@ -249,7 +250,7 @@ def _candidate_pairs(rank_limit: int = 3) -> list[tuple]:
         )
         .filter(rank__lte=rank_limit)
         .order_by("scientist_id", "rank")
-        .values_list("scientist_id", "project_id", "score", "components", "reasons")
+        .values_list("pk", "scientist_id", "project_id", "score", "components")
     )
 
 
@@ -257,8 +258,15 @@ def _pick_pairs(rng, wanted: int, per_project_cap: int) -> list[tuple[int, int, 
     """Distinct pairs: a scientist's best suggestion whose project is not yet
     crowded, else a random open project (no suggestions stored)."""
     by_scientist: dict[int, list[tuple[int, Match]]] = {}
-    for scientist_id, project_id, score, components, reasons in _candidate_pairs():
-        match = Match(score=score, components=components, reasons=reasons)
+    for pk, scientist_id, project_id, score, components in _candidate_pairs():
+        match = Match(
+            pk=pk,
+            scientist_id=scientist_id,
+            project_id=project_id,
+            score=score,
+            components=components,
+            reasons=None,  # built below for the pairs introduced, as an introduction does
+        )
         by_scientist.setdefault(scientist_id, []).append((project_id, match))
     scientists = list(
         ScientistProfile.objects.filter(ref__startswith=PREFIX)
@@ -303,6 +311,14 @@ def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
 
 
 @transaction.atomic
+def delete_activity() -> None:
+    """The interests, introductions and agreements of the synthetic network."""
+    Agreement.objects.filter(scientist__ref__startswith=PREFIX).delete()
+    Introduction.objects.filter(scientist__ref__startswith=PREFIX).delete()
+    Interest.objects.filter(scientist__ref__startswith=PREFIX).delete()
+
+
+@transaction.atomic
 def create_activity(
     *, agreements: int, seed: int, today: datetime.date, per_project_cap: int = 25
 ) -> PagesSummary:
@@ -342,6 +358,10 @@ def create_activity(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+    # An introduction keeps the pair's reasons: built now (and kept on the
+    # suggestion) for the pairs that will be introduced, as the platform does.
+    fill_reasons([m for _, _, m in pairs[: agreements + n_intro_only] if m is not None])
 
     stage_list = list(STAGE_WEIGHTS)
     stage_weights = list(STAGE_WEIGHTS.values())
@@ -403,7 +423,7 @@ def create_activity(
                     project_id=project_id,
                     score=match.score if match else round(rng.uniform(0.4, 0.9), 3),
                     components=match.components if match else {},
-                    reasons=match.reasons if match else [],
+                    reasons=(match.reasons or []) if match else [],
                     created_at=_at(intro_day, rng),
                 )
             )

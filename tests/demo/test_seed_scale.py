@@ -105,3 +105,12 @@ def dict_of_lists(fields):
     for name, value in fields:
         out.setdefault(name, []).append(value)
     return out
+
+
+def test_keeping_the_world_replaces_only_suggestions_and_history():
+    seed(*SMALL)
+    people = set(ScientistProfile.objects.values_list("pk", "user_id"))
+    summary = seed("--keep-world", "--agreements", "20")
+    assert set(ScientistProfile.objects.values_list("pk", "user_id")) == people
+    assert summary["agreements"] == Agreement.objects.count() == 20
+    assert Introduction.objects.count() == 22

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from demo import scale, scale_pages
 from matching import matcher
-from profiles.models import ScientistProfile
+from profiles.models import Project, ScientistProfile
 
 
 class Command(BaseCommand):
@@ -41,6 +41,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="delete earlier synthetic records and accounts"
         )
+        parser.add_argument(
+            "--keep-world",
+            action="store_true",
+            help="keep the stored synthetic network and its accounts; replace the suggestions "
+            "(full rematch) and the interests, introductions and agreements",
+        )
 
     def handle(self, *args, **o):
         if min(o["scientists"], o["projects"]) < 1 or o["agreements"] < 0:
@@ -48,8 +54,13 @@ class Command(BaseCommand):
         if o["agreements"] * 2 > o["scientists"] * 3:
             raise CommandError("at most 1.5 agreements per scientist")
         exists = ScientistProfile.objects.filter(ref__startswith=scale.PREFIX).exists()
-        if exists and not o["reset"]:
-            raise CommandError("synthetic records exist already: use --reset to replace them")
+        if o["keep_world"] and not exists:
+            raise CommandError("--keep-world: no synthetic network stored here")
+        if exists and not (o["reset"] or o["keep_world"]):
+            raise CommandError(
+                "synthetic records exist already: use --reset to replace them "
+                "(or --keep-world to replace only their suggestions and history)"
+            )
         timings = {}
         began = time.perf_counter()
 
@@ -60,18 +71,30 @@ class Command(BaseCommand):
             self.stderr.write(f"{name}: {timings[name]} s")
             began = now
 
-        if exists:
-            with transaction.atomic():
-                User.objects.filter(email__startswith=scale.PREFIX).delete()
-                scale.delete_synthetic_world()
-            lap("reset")
         today = timezone.localdate()
-        scale.store_synthetic_world(o["scientists"], o["projects"], seed=o["seed"], today=today)
-        lap("world")
-        accounts = scale_pages.create_accounts(
-            members_per_institution=o["members_per_institution"], coordinators=o["coordinators"]
-        )
-        lap("accounts")
+        if o["keep_world"]:
+            scale_pages.delete_activity()
+            accounts = scale_pages.PagesSummary(
+                scientist_accounts=User.objects.filter(
+                    email__startswith=scale.PREFIX, role=User.Role.SCIENTIST
+                ).count()
+            )
+            o["scientists"] = ScientistProfile.objects.filter(ref__startswith=scale.PREFIX).count()
+            o["projects"] = Project.objects.filter(ref__startswith=scale.PREFIX).count()
+            lap("kept")
+        else:
+            if exists:
+                with transaction.atomic():
+                    User.objects.filter(email__startswith=scale.PREFIX).delete()
+                    scale.delete_synthetic_world()
+                lap("reset")
+            scale.store_synthetic_world(o["scientists"], o["projects"], seed=o["seed"], today=today)
+            lap("world")
+            accounts = scale_pages.create_accounts(
+                members_per_institution=o["members_per_institution"],
+                coordinators=o["coordinators"],
+            )
+            lap("accounts")
         scale_pages.analyze()
         rematch = None
         if not o["no_rematch"]:
