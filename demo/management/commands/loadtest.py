@@ -35,6 +35,14 @@ from profiles.models import Project, ScientistProfile
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 
 
+def _number(text: str) -> float:
+    """Locust writes N/A for a page with no request."""
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -59,12 +67,30 @@ class Command(BaseCommand):
             help="seconds of the same mix first, not counted: each worker's first requests "
             "load what it keeps (default 15)",
         )
+        parser.add_argument(
+            "--only",
+            choices=["Scientist", "Member", "Coordinator"],
+            action="append",
+            help="only these people (repeatable), e.g. --only Coordinator for the dashboard",
+        )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--label", default="", help="a name for this run in the JSON line")
 
     def handle(
-        self, *args, users, seconds, workers, threads, think_max, warmup, seed, label, **options
+        self,
+        *args,
+        users,
+        seconds,
+        workers,
+        threads,
+        think_max,
+        warmup,
+        only,
+        seed,
+        label,
+        **options,
     ):
+        self.only = only or []
         if not 1 <= seconds <= 1800 or users < 1:
             raise CommandError("--seconds must be 1-1800 and --users at least 1")
         if not ScientistProfile.objects.filter(ref__startswith=scale.PREFIX).exists():
@@ -135,6 +161,8 @@ class Command(BaseCommand):
             "gunicorn_workers": workers,
             "gunicorn_threads": threads,
             "think_seconds": [0.0, think_max],
+            "only": self.only,
+            "dashboard_cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
             "cpus": os.cpu_count(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
@@ -184,6 +212,7 @@ class Command(BaseCommand):
             "WARNING",
             "--exit-code-on-error",
             "0",
+            *self.only,
         ]
         env = env | {"LOADTEST_PLAN": str(plan_path), "PYTHONPATH": str(settings.BASE_DIR)}
         done = subprocess.run(
@@ -205,8 +234,8 @@ class Command(BaseCommand):
             entry = {
                 "requests": int(row["Request Count"]),
                 "errors": int(row["Failure Count"]),
-                "p50_ms": float(row["50%"] or 0),
-                "p95_ms": float(row["95%"] or 0),
+                "p50_ms": _number(row["50%"]),
+                "p95_ms": _number(row["95%"]),
                 "rps": round(float(row["Requests/s"]), 2),
             }
             if row["Name"] == "Aggregated":
