@@ -162,7 +162,7 @@ class Command(BaseCommand):
             "gunicorn_threads": threads,
             "think_seconds": [0.0, think_max],
             "only": self.only,
-            "dashboard_cache_seconds": settings.DASHBOARD_CACHE_SECONDS,
+            "dashboard_cache_seconds": getattr(settings, "DASHBOARD_CACHE_SECONDS", None),
             "cpus": os.cpu_count(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
