@@ -291,7 +291,7 @@ AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 # The coordinators' dashboard keeps its figures this long (0: always recomputed);
 # a saved agreement, milestone, introduction or interest refreshes them at once.
-DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 SITE_NAME = "Red Diáspora MX"
 # allauth would otherwise prefix its emails' subjects with the request's host.
