@@ -24,6 +24,7 @@ functions); other databases use bulk_create and the ORM.
 
 from __future__ import annotations
 
+import datetime
 import heapq
 import json
 import logging
@@ -33,14 +34,16 @@ import time
 import uuid
 import zlib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from threadpoolctl import ThreadpoolController
 
 from profiles.models import Institution, Project, ScientistProfile
 
@@ -64,6 +67,7 @@ log = logging.getLogger(__name__)
 MODEL_KEY = "matching:model:v1"
 MODEL_TOKEN_KEY = "matching:model:v1:token"
 _lock = threading.RLock()
+_threadpools = ThreadpoolController()
 _state: dict = {}
 # seconds spent fitting, scoring, writing and pruning, and rows written
 # (read by `bench_matcher --store`; per process)
@@ -101,6 +105,7 @@ def fit_model() -> FittedModel:
     ]
     model, matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
+    model.today = timezone.localdate()
     cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
     cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
     with _lock:
@@ -120,6 +125,14 @@ def _scientist_features(model: FittedModel, srecs: list[ScientistRecord]) -> Fea
         if None not in at:
             return scientist_features(model, srecs, fitted[2][at])
     return scientist_features(model, srecs)
+
+
+def scoring_date(model: FittedModel) -> datetime.date:
+    """The day timelines are measured from: the day of the fit, so that the
+    rematch and every rescoring until the next refit give a pair the same
+    score (with the wall clock, midnight would move every stored score and
+    each rescoring would rebuild the lists it is in)."""
+    return getattr(model, "today", None) or timezone.localdate()
 
 
 def current_model() -> FittedModel:
@@ -258,11 +271,16 @@ def fill_reasons(matches) -> None:
     millions of rows nobody opens would cost more than the scoring); a page,
     an export or an introduction asks for them here, and the row keeps them
     until its score next changes."""
+    with _one_blas_thread():
+        _fill_reasons(matches)
+
+
+def _fill_reasons(matches) -> None:
     missing = [m for m in matches if m.reasons is None]
     if not missing:
         return
     model = current_model()
-    explainer = Explainer(model, today=timezone.localdate())
+    explainer = Explainer(model, today=scoring_date(model))
     by_scientist: dict[int, list] = defaultdict(list)
     for m in missing:
         by_scientist[m.scientist_id].append(m)
@@ -288,7 +306,7 @@ def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> N
         for p in qs.filter(id__in={m.project_id for m in matches}).order_by("id")
     ]
     S, P = scientist_features(model, srecs), project_features(model, precs)
-    block = score_block(S, P)
+    block = score_block(S, P, today=scoring_date(model))
     row = {r.id: i for i, r in enumerate(srecs)}
     col = {r.id: j for j, r in enumerate(precs)}
     for m in matches:
@@ -371,9 +389,10 @@ def _kth(scores: tuple, k: int) -> float:
     return scores[k - 1] if len(scores) >= k else 0.0
 
 
-def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
+def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> int:
     """Score a chunk of scientists against every open project and store the
-    rows that can belong to a top K. Returns the number of pairs scored."""
+    rows that can belong to a top K (with `store`, else here and now).
+    Returns the number of pairs scored."""
     t0 = time.perf_counter()
     model = current_model()
     k = top_k()
@@ -385,7 +404,7 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
         crecs = [precs[c] for c in cols]
-        block = score_block(S, Pc) if len(cols) else None
+        block = score_block(S, Pc, today=scoring_date(model)) if len(cols) else None
         keep: set[tuple[int, int]] = set()
         if block is not None:
             total = block["total"]
@@ -417,14 +436,48 @@ def score_chunk(run_id: int | None, scientist_ids: list[int]) -> int:
             t1 = time.perf_counter()
             TIMINGS["score_s"] += t1 - t0
             rows = _rows_at(srecs, crecs, block, sorted(keep))
-            _upsert(rows)
-            TIMINGS["write_s"] += time.perf_counter() - t1
+            TIMINGS["rows_s"] += time.perf_counter() - t1
             TIMINGS["rows_written"] += len(rows)
+            (store or _store)(rows)
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
             chunks_done=F("chunks_done") + 1, pairs_scored=F("pairs_scored") + pairs
         )
     return pairs
+
+
+def _store(rows: list[tuple]) -> None:
+    t = time.perf_counter()
+    _upsert(rows)
+    TIMINGS["write_s"] += time.perf_counter() - t
+
+
+class _BackgroundWriter:
+    """Stores each chunk's rows from a second thread (its own connection)
+    while the next chunk is scored, so that PostgreSQL's share of the writing
+    runs on another core. One chunk in flight at a time bounds the memory."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-writer")
+        self._pending = None
+
+    def __call__(self, rows: list[tuple]) -> None:
+        self.wait()
+        self._pending = self._pool.submit(_store, rows)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            t = time.perf_counter()
+            pending, self._pending = self._pending, None
+            pending.result()
+            TIMINGS["write_wait_s"] += time.perf_counter() - t
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.submit(connections.close_all).result()
+            self._pool.shutdown()
 
 
 def prune(started_at=None) -> int:
@@ -490,6 +543,12 @@ def finish_run(run_id: int) -> MatchRun:
     prune(started_at=run.started_at)
     refresh_floors("scientist")
     refresh_floors("project")
+    if connection.vendor == "postgresql":
+        # The run rewrote most rows: fresh statistics keep the planner on the
+        # indexes for the small lookups of rescoring (not parallel scans).
+        with connection.cursor() as cur:
+            for model in (Match, MatchFloor):
+                cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     TIMINGS["prune_s"] += time.perf_counter() - t0
     cache.delete(_kth_key(run_id))
     run.status = MatchRun.Status.DONE
@@ -504,8 +563,18 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
         run = MatchRun.objects.create()
     try:
         embed_missing()
-        for chunk in prepare_run(run):
-            score_chunk(run.pk, chunk)
+        chunks = prepare_run(run)
+        # A second connection sees only committed rows: inside a transaction
+        # (tests) or on SQLite the rows are written in line.
+        writer = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            writer = _BackgroundWriter()
+        try:
+            for chunk in chunks:
+                score_chunk(run.pk, chunk, store=writer)
+        finally:
+            if writer is not None:
+                writer.close()
         return finish_run(run.pk)
     except Exception:
         MatchRun.objects.filter(pk=run.pk).update(
@@ -524,20 +593,35 @@ def refresh_floors(side: str, owners=None) -> None:
     k = top_k()
     owner, other = _OWNER[side]
     floors = MatchFloor.objects.filter(side=side)
-    rows = Match.objects.all()
     if owners is not None:
         owners = sorted(set(owners))
         if not owners:
             return
         floors = floors.filter(owner_id__in=owners)
-        rows = rows.filter(**{f"{owner}__in": owners})
-    ranked = rows.annotate(
-        rank=Window(
-            RowNumber(), partition_by=[F(owner)], order_by=[F("score").desc(), F(other).asc()]
-        )
-    ).filter(rank=k)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         floors.delete()
+        if owners is not None and connection.vendor == "postgresql":
+            # Each owner's k-th row straight from its (owner, -score, other) index.
+            match = connection.ops.quote_name(Match._meta.db_table)
+            table = connection.ops.quote_name(MatchFloor._meta.db_table)
+            with connection.cursor() as cur:
+                cur.execute(
+                    f"INSERT INTO {table} (side, owner_id, score, other_id) "  # noqa: S608
+                    "SELECT %s, o.id, m.score, m.other FROM unnest(%s::bigint[]) AS o(id) "
+                    f"CROSS JOIN LATERAL (SELECT score, {other} AS other FROM {match} "
+                    f"WHERE {owner} = o.id ORDER BY score DESC, {other} ASC "
+                    "OFFSET %s LIMIT 1) m",
+                    [side, owners, k - 1],
+                )
+            return
+        rows = Match.objects.all()
+        if owners is not None:
+            rows = rows.filter(**{f"{owner}__in": owners})
+        ranked = rows.annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F(owner)], order_by=[F("score").desc(), F(other).asc()]
+            )
+        ).filter(rank=k)
         MatchFloor.objects.bulk_create(
             (
                 MatchFloor(side=side, owner_id=o, score=score, other_id=x)
@@ -547,8 +631,47 @@ def refresh_floors(side: str, owners=None) -> None:
         )
 
 
+# One row of PostgreSQL's binary COPY of (owner_id bigint, score float8, other_id bigint).
+_FLOOR_ROW = np.dtype(
+    [
+        ("n", ">i2"),
+        ("l1", ">i4"),
+        ("owner", ">i8"),
+        ("l2", ">i4"),
+        ("score", ">f8"),
+        ("l3", ">i4"),
+        ("other", ">i8"),
+    ]
+)
+_COPY_HEADER = 19  # signature, flags, header extension length
+
+
 def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Owner ids (sorted), k-th scores and k-th other ids of one side's floors."""
+    """Owner ids (sorted), k-th scores and k-th other ids of one side's floors.
+
+    On PostgreSQL a binary COPY read straight into arrays (a project's
+    rescoring reads the floor of every scientist)."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(MatchFloor._meta.db_table)
+        side_literal = {"scientist": "'scientist'", "project": "'project'"}[side]
+        data = bytearray()
+        with (
+            connection.cursor() as cur,
+            cur.copy(
+                f"COPY (SELECT owner_id, score, other_id FROM {table} "  # noqa: S608
+                f"WHERE side = {side_literal}) TO STDOUT (FORMAT BINARY)"
+            ) as copy,
+        ):
+            for block in copy:
+                data += block
+        count = max(0, (len(data) - _COPY_HEADER - 2) // _FLOOR_ROW.itemsize)
+        rows = np.frombuffer(bytes(data), dtype=_FLOOR_ROW, count=count, offset=_COPY_HEADER)
+        rows = rows[np.argsort(rows["owner"], kind="stable")]
+        return (
+            rows["owner"].astype(np.int64),
+            rows["score"].astype(np.float64),
+            rows["other"].astype(np.int64),
+        )
     rows = list(
         MatchFloor.objects.filter(side=side)
         .order_by("owner_id")
@@ -619,42 +742,62 @@ def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
 
 
 def _scores_against(kind: str, one: Features, model: FittedModel):
-    """One scientist's (or project's) totals against every open project (or
-    scientist), block by block: (ids, totals as float64, blocks)."""
+    """One scientist's (or project's) scores against every open project (or
+    scientist), block by block: (ids, totals as float64, [(records, ids, block)])."""
     ids, totals, blocks = [], [], []
+    today = scoring_date(model)
     for recs, F_ in _feature_blocks(kind, model):
         if kind == "projects":
-            total = score_block(one, F_, components=False)["total"][0]
+            block = {k: v[0] for k, v in score_block(one, F_, today=today).items()}
         else:
-            total = score_block(F_, one, components=False)["total"][:, 0]
+            block = {k: v[:, 0] for k, v in score_block(F_, one, today=today).items()}
         ids.append(F_.ids)
-        totals.append(total.astype(np.float64))
-        blocks.append((recs, F_))
+        totals.append(block["total"].astype(np.float64))
+        blocks.append((recs, F_.ids, {k: block[k] for k in ("total", *COMPONENTS)}))
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0), blocks
     return np.concatenate(ids).astype(np.int64), np.concatenate(totals), blocks
 
 
-def _rows_with(kind: str, one_rec, one: Features, blocks, keep: set) -> list[tuple]:
-    """Stored rows (with components) of one record against the kept others."""
+def _rows_with(kind: str, one_rec, blocks, keep: set) -> list[tuple]:
+    """Stored rows of one record against the kept others."""
     rows = []
-    for recs, F_ in blocks:
-        cols = [j for j, oid in enumerate(F_.ids.tolist()) if oid in keep]
-        if not cols:
+    for recs, ids, block in blocks:
+        cols = np.flatnonzero(np.isin(ids, np.fromiter(keep, np.int64, len(keep))))
+        if not len(cols):
             continue
-        sub = F_.take(cols)
-        chosen = {n: recs[j] for n, j in enumerate(cols)}
+        grid = {k: v[None, :] for k, v in block.items()}  # one row: the owner
+        pairs = [(0, int(j)) for j in cols]
+        chosen = {int(j): recs[j] for j in cols}
         if kind == "projects":
-            block = score_block(one, sub)
-            rows += _rows_at({0: one_rec}, chosen, block, [(0, n) for n in range(len(cols))])
+            rows += _rows_at({0: one_rec}, chosen, grid, pairs)
         else:
-            block = score_block(sub, one)
-            rows += _rows_at(chosen, {0: one_rec}, block, [(n, 0) for n in range(len(cols))])
+            rows += [
+                (sid, pid, score, comp)
+                for pid, sid, score, comp in _rows_at({0: one_rec}, chosen, grid, pairs)
+            ]
     return rows
+
+
+def _one_blas_thread():
+    """One row against blocks: BLAS threads cost far more to start than such
+    small products take (80x on a busy 2-core machine)."""
+    return _threadpools.limit(limits=1, user_api="blas")
 
 
 def rescore_scientist(scientist_id: int) -> None:
     """Bring the stored rows of one scientist to what a full rematch stores."""
+    with _one_blas_thread():
+        _rescore_scientist(scientist_id)
+
+
+def rescore_project(project_id: int) -> None:
+    """Bring the stored rows of one project to what a full rematch stores."""
+    with _one_blas_thread():
+        _rescore_project(project_id)
+
+
+def _rescore_scientist(scientist_id: int) -> None:
     profile = ScientistProfile.objects.select_related("embedding").filter(pk=scientist_id).first()
     if profile is None:
         return
@@ -665,7 +808,7 @@ def rescore_scientist(scientist_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("scientist", scientist_id, others, new)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        _upsert(_rows_with("projects", s, S, blocks, keep))
+        _upsert(_rows_with("projects", s, blocks, keep))
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
         refresh_floors("scientist", [scientist_id])
@@ -674,8 +817,7 @@ def rescore_scientist(scientist_id: int) -> None:
         rescore_project(pid)
 
 
-def rescore_project(project_id: int) -> None:
-    """Bring the stored rows of one project to what a full rematch stores."""
+def _rescore_project(project_id: int) -> None:
     project = (
         Project.objects.select_related("institution", "embedding").filter(pk=project_id).first()
     )
@@ -705,7 +847,7 @@ def rescore_project(project_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("project", project_id, others, new)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
-        _upsert(_rows_with("scientists", p, P, blocks, keep))
+        _upsert(_rows_with("scientists", p, blocks, keep))
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)
         refresh_floors("project", [project_id])

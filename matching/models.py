@@ -37,9 +37,11 @@ class Match(models.Model):
                 condition=Q(score__gte=0) & Q(score__lte=1), name="match_score_unit"
             ),
         ]
+        # Each owner's list in rank order (ties: lower id first), read from
+        # the index alone: pages, floors and pruning walk them.
         indexes = [
-            models.Index(fields=["scientist", "-score"], name="match_scientist_score"),
-            models.Index(fields=["project", "-score"], name="match_project_score"),
+            models.Index(fields=["scientist", "-score", "project"], name="match_scientist_rank"),
+            models.Index(fields=["project", "-score", "scientist"], name="match_project_rank"),
         ]
 
     def __str__(self):

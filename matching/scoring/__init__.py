@@ -11,10 +11,12 @@ __all__ = ["PairScore", "ProjectRecord", "ScientistRecord", "score_pair"]
 
 
 def score_pair(scientist, project) -> PairScore:
-    from matching.matcher import current_model
+    from matching.matcher import current_model, scoring_date
 
+    model = current_model()
     return score_records(
-        current_model(),
+        model,
         ScientistRecord.from_profile(scientist),
         ProjectRecord.from_project(project),
+        today=scoring_date(model),
     )

@@ -168,7 +168,7 @@ class FittedModel:
         docs = [r.document for r in scientists] + [r.document for r in projects]
         if docs and any(d.strip() for d in docs):
             try:
-                matrix = model.tfidf.fit_transform(docs).tocsr()
+                matrix = _sorted(model.tfidf.fit_transform(docs).tocsr())
             except ValueError:  # every document empty after analysis
                 model.tfidf = None
                 matrix = sparse.csr_matrix((len(docs), 1), dtype=np.float32)
@@ -271,7 +271,15 @@ class FittedModel:
     def text_matrix(self, docs: list[str]) -> sparse.csr_matrix:
         if self.tfidf is None:
             return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
-        return self.tfidf.transform(docs).tocsr().astype(np.float32)
+        return _sorted(self.tfidf.transform(docs).tocsr().astype(np.float32))
+
+
+def _sorted(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Column indices in order: a sparse product sums each row's terms in
+    that order, and every path must give the same float32 bits for a pair
+    (fit_transform leaves them unsorted, transform does not)."""
+    matrix.sort_indices()
+    return matrix
 
 
 def _unit(row: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -321,3 +321,29 @@ def test_a_random_mix_of_edits_closures_and_newcomers_keeps_rows_equal_to_a_full
             matcher.rescore_scientist(s.pk)
         assert _stored() == _expected(), f"step {step}"
         assert _floors() == _expected_floors(), f"step {step}"
+
+
+def test_rescoring_unchanged_profiles_and_projects_after_a_rematch_changes_and_rebuilds_nothing(
+    db, monkeypatch
+):
+    """The rematch and rescoring compute the same bits for a pair, on the day
+    of the rematch and after midnight: otherwise every rescoring would see its
+    scores move and rebuild other lists."""
+    from profiles.models import Project, ScientistProfile
+
+    _random_world(random.Random(13), n_scientists=30, n_projects=12)
+    matcher.run_full_rematch()
+    tomorrow = matcher.timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(matcher.timezone, "localdate", lambda *a, **k: tomorrow)
+    before = {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()}
+    rebuilt = []
+    for name in ("rescore_project", "rescore_scientist"):
+        real = getattr(matcher, name)
+        monkeypatch.setattr(matcher, name, lambda pk, real=real: rebuilt.append(pk) or real(pk))
+    for profile in ScientistProfile.objects.all():
+        matcher.rescore_scientist(profile.pk)
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+    # only the calls made here: none from one rescoring to another
+    assert len(rebuilt) == ScientistProfile.objects.count() + Project.objects.open().count()
+    assert {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()} == before

@@ -183,3 +183,12 @@ def test_bench_store_refuses_a_database_that_holds_data(db):
     with pytest.raises(CommandError, match="empty database"):
         call_command("bench_matcher", "--store", "--scientists", "5", "--projects", "2")
     assert factories.ScientistProfileFactory._meta.model.objects.count() == 1
+
+
+def test_a_rematch_outside_a_transaction_stores_the_same_rows(transactional_db):
+    """On PostgreSQL, outside a transaction, rows are written from a second
+    connection while the next chunk is scored: the result is the same."""
+    _random_world(random.Random(14))
+    matcher.run_full_rematch()
+    assert _stored() == _expected()
+    assert matcher.MatchRun.objects.get().status == matcher.MatchRun.Status.DONE

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from matching import embeddings
-from matching.matcher import current_model
+from matching.matcher import current_model, scoring_date
 from matching.scoring.explain import score_records
 from matching.scoring.records import ProjectRecord, ScientistRecord
 from profiles.models import Project, ScientistProfile
@@ -65,6 +65,7 @@ class Command(BaseCommand):
                 model,
                 ScientistRecord.from_profile(scientists[sref]),
                 ProjectRecord.from_project(projects[pref]),
+                today=scoring_date(model),
             )
             entries.append(
                 export_entry(sref, pref, result.score, result.components, result.reasons)
