@@ -7,11 +7,14 @@ code in Python: one query each, portable to SQLite and PostgreSQL.
 """
 
 import datetime
+import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.utils import formats, timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from matching.models import Interest, Introduction, Match
 from profiles import vocab
@@ -334,10 +337,10 @@ def _short_month(month: datetime.date) -> str:
     return formats.date_format(month, formats.get_format("SHORT_DATE_FORMAT").replace("j ", ""))
 
 
-def build(filters: dict, *, today: datetime.date) -> dict:
+def _figures(filters: dict, today: datetime.date) -> dict:
+    """Every figure of the dashboard but the attention list."""
     qs = filtered_agreements(filters)
     stages = stage_counts(qs)
-    attention_rows, attention_total = attention(qs, today)
     states = vocab.mexican_states()
     countries = vocab.countries()
     breakdowns = [
@@ -433,9 +436,6 @@ def build(filters: dict, *, today: datetime.date) -> dict:
         "stages": stages,
         "stage_rows": stage_rows,
         "funnel": funnel_rows,
-        "attention": attention_rows,
-        "attention_total": attention_total,
-        "attention_limit": ATTENTION_LIMIT,
         "breakdowns": breakdowns,
         "median_days_to_sign": median_days_to_sign(qs),
         "trends": trend_rows,
@@ -448,4 +448,65 @@ def build(filters: dict, *, today: datetime.date) -> dict:
             ("years_abroad", _("Years abroad"), network["years_abroad"]),
         ],
         "charts": charts,
+    }
+
+
+# --- cached figures -------------------------------------------------------------
+# The figures aggregate every agreement, suggestion and profile (about 25 scans
+# of the biggest tables, a second or more at 50,000 agreements and 100,000
+# scientists): they are kept for DASHBOARD_CACHE_SECONDS per filter, day and
+# language, and dropped at once when an agreement, milestone, introduction or
+# interest is saved or deleted (signals below). Profiles and suggestions
+# (nightly rematch, bulk writes) show within that time. The attention list, the
+# coordinators' work queue, is always read live.
+
+VERSION_KEY = "dashboard:version"
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def forget_figures(**_kwargs) -> None:
+    """Signal receiver: every cached figure is out of date."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): nothing cached under it
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def _key(filters: dict, today: datetime.date) -> str:
+    def code(value):
+        return str(getattr(value, "pk", value) or "")
+
+    wanted = ",".join(f"{k}={code(v)}" for k, v in sorted(filters.items()))
+    digest = hashlib.sha256(wanted.encode()).hexdigest()[:32]
+    return f"dashboard:{_version()}:{today.isoformat()}:{get_language()}:{digest}"
+
+
+def figures(filters: dict, *, today: datetime.date) -> dict:
+    """The figures, with `figures_key` (None when not cached) under which the
+    template also keeps the HTML it writes from them."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return {**_figures(filters, today), "figures_key": None, "figures_seconds": 0}
+    key = _key(filters, today)
+    found = cache.get(key)
+    if found is None:
+        found = _figures(filters, today)
+        cache.set(key, found, seconds)
+    return {**found, "figures_key": key, "figures_seconds": seconds}
+
+
+def build(filters: dict, *, today: datetime.date) -> dict:
+    attention_rows, attention_total = attention(filtered_agreements(filters), today)
+    return {
+        **figures(filters, today=today),
+        "attention": attention_rows,
+        "attention_total": attention_total,
+        "attention_limit": ATTENTION_LIMIT,
     }

@@ -20,7 +20,7 @@ from accounts.models import User
 from matching.models import Introduction
 from notifications import events as notification_events
 from profiles import vocab
-from profiles.models import Membership
+from profiles.models import Membership, Project, ScientistProfile
 
 from .models import Agreement, AgreementEvent, Milestone, Stage
 
@@ -118,8 +118,20 @@ def member_institution_ids(user) -> QuerySet:
 
 
 def _parties(user) -> Q:
-    """Rows about a scientist-project pair where the user speaks for one side."""
-    return Q(scientist__user=user) | Q(project__institution_id__in=member_institution_ids(user))
+    """Rows about a scientist-project pair where the user speaks for one side.
+
+    The user's profile and their institutions' projects are looked up first, so
+    the condition is on the rows' own keys (two index scans) rather than an OR
+    across joined tables, which scans every row."""
+    profiles = list(
+        ScientistProfile.objects.filter(user=user).order_by().values_list("pk", flat=True)
+    )
+    projects = list(
+        Project.objects.filter(institution_id__in=member_institution_ids(user)).values_list(
+            "pk", flat=True
+        )
+    )
+    return Q(scientist_id__in=profiles) | Q(project_id__in=projects)
 
 
 def _visible(qs: QuerySet, user) -> QuerySet:

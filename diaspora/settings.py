@@ -87,9 +87,17 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "diaspora.wsgi.application"
+# Django's form renderer with <select> written in Python (same HTML, faster).
+FORM_RENDERER = "diaspora.forms_renderer.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Each gunicorn worker keeps its database connection for this many seconds
+# (checked before reuse) instead of opening one per request: on PostgreSQL a
+# connection is a new server process. 0 closes it after every request.
+if "conn_max_age" not in env("DATABASE_URL", default=""):
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process that serves (rate limits count across
@@ -292,6 +300,9 @@ MATCH_CHUNK_TIME_LIMIT = env.int("MATCH_CHUNK_TIME_LIMIT", default=10 * 60)
 # Follow-up: an agreement with no activity for this many days is stalled.
 AGREEMENT_STALL_DAYS = env.int("AGREEMENT_STALL_DAYS", default=45)
 MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
+# The coordinators' dashboard keeps its figures this long (0: always recomputed);
+# a saved agreement, milestone, introduction or interest refreshes them at once.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 SITE_NAME = "Red Diáspora MX"
 # allauth would otherwise prefix its emails' subjects with the request's host.

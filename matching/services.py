@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from notifications import events as notification_events
 from profiles import vocab
-from profiles.models import Membership, Project, ScientistProfile
+from profiles.models import Membership, Project, ScientistProfile, listed_to_members_q
 
 from . import runs
 from .models import Interest, Introduction, Match, MatchRun
@@ -78,8 +78,9 @@ def recommended_projects(scientist: ScientistProfile) -> QuerySet[Match]:
         Match.objects.filter(
             scientist=scientist, project__status=vocab.ProjectStatus.OPEN, score__gt=0
         )
-        .exclude(project__in=Project.objects.seats_filled().values("pk"))
-        .select_related("project", "project__institution", "proposed_in_round")
+        # Per row (the scientist's few suggestions), not every project's seats.
+        .exclude(Exists(Project.objects.seats_filled().filter(pk=OuterRef("project_id"))))
+        .select_related("scientist", "project", "project__institution", "proposed_in_round")
         .order_by("-score", "project_id")
     )
 
@@ -94,10 +95,10 @@ def recommended_scientists(project: Project, *, viewer=None) -> QuerySet[Match]:
         return Match.objects.none()
     matches = Match.objects.filter(project=project, score__gt=0)
     if viewer is not None and not viewer.is_coordinator:
-        matches = matches.filter(scientist__in=ScientistProfile.objects.listed_to_members())
-    return matches.select_related("scientist", "proposed_in_round").order_by(
-        "-score", "scientist_id"
-    )
+        matches = matches.filter(listed_to_members_q("scientist__"))
+    return matches.select_related(
+        "scientist", "project", "project__institution", "proposed_in_round"
+    ).order_by("-score", "scientist_id")
 
 
 # --- Interest and introductions ----------------------------------------------

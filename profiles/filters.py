@@ -36,7 +36,11 @@ def json_code(name):
 
 
 def _spellings(word):
-    """SQLite folds case for ASCII only: also try the usual casings of the word."""
+    """SQLite folds case for ASCII only (and PostgreSQL under a C ctype): also try
+    the usual casings of a word with other letters. Every database folds ASCII,
+    so an ASCII word is looked up once (each spelling is a scan of long texts)."""
+    if word.isascii():
+        return [word]
     return list(dict.fromkeys([word, word.lower(), word.capitalize()]))
 
 

@@ -104,15 +104,21 @@ class Membership(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
+def listed_to_members_q(prefix: str = "") -> Q:
+    """The condition of ScientistProfileQuerySet.listed_to_members on the profile
+    reached through `prefix` ("scientist__" from a match), to filter in place
+    rather than through an IN over every listed profile."""
+    return Q(
+        **{f"{prefix}user__isnull": False, f"{prefix}user__privacy_accepted_at__isnull": False}
+    ) | Q(**{f"{prefix}listing_consented": True})
+
+
 class ScientistProfileQuerySet(models.QuerySet):
     def listed_to_members(self):
         """Profiles institution members may find: claimed ones (an account whose
         owner accepted the privacy notice), and imported ones a coordinator
         recorded consent for."""
-        return self.filter(
-            Q(user__isnull=False, user__privacy_accepted_at__isnull=False)
-            | Q(listing_consented=True)
-        )
+        return self.filter(listed_to_members_q())
 
     def with_collaborations_taken(self):
         """Annotate `collaborations_taken`: signed and active agreements."""
@@ -187,6 +193,10 @@ class ScientistProfile(models.Model):
                 condition=Q(max_collaborations__gte=1),
                 name="scientist_max_collaborations_at_least_one",
             ),
+        ]
+        indexes = [
+            # The scientists' list, by name: the first page without sorting everyone.
+            models.Index(fields=["name", "id"], name="scientist_name_id"),
         ]
 
     def __str__(self):

@@ -13,7 +13,7 @@ from matching.views import fit_for_viewer
 from . import services, vocab
 from .filters import ProjectFilter, ScientistFilter
 from .forms import InstitutionForm, JoinInstitutionForm, ProjectForm, ScientistProfileForm
-from .models import Institution, Membership, Project, ScientistProfile
+from .models import Institution, Membership, Project, ScientistProfile, listed_to_members_q
 
 PAGE_SIZE = 20
 
@@ -51,9 +51,7 @@ def _visible_scientists(user):
     if user.is_coordinator:
         return ScientistProfile.objects.all()
     if _can_browse_scientists(user):
-        return ScientistProfile.objects.filter(
-            Q(pk__in=ScientistProfile.objects.listed_to_members()) | Q(user=user)
-        )
+        return ScientistProfile.objects.filter(listed_to_members_q() | Q(user=user))
     return ScientistProfile.objects.filter(user=user)
 
 
