@@ -648,56 +648,20 @@ def refresh_floors(side: str, owners=None) -> None:
         )
 
 
-# One row of PostgreSQL's binary COPY of (owner_id bigint, score float8, other_id bigint).
-_FLOOR_ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("owner", ">i8"),
-        ("l2", ">i4"),
-        ("score", ">f8"),
-        ("l3", ">i4"),
-        ("other", ">i8"),
-    ]
-)
-_COPY_HEADER = 19  # signature, flags, header extension length
-
-
 def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Owner ids (sorted), k-th scores and k-th other ids of one side's floors.
-
-    On PostgreSQL a binary COPY read straight into arrays (a project's
-    rescoring reads the floor of every scientist)."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(MatchFloor._meta.db_table)
-        side_literal = {"scientist": "'scientist'", "project": "'project'"}[side]
-        data = bytearray()
-        with (
-            connection.cursor() as cur,
-            cur.copy(
-                f"COPY (SELECT owner_id, score, other_id FROM {table} "  # noqa: S608
-                f"WHERE side = {side_literal}) TO STDOUT (FORMAT BINARY)"
-            ) as copy,
-        ):
-            for block in copy:
-                data += block
-        count = max(0, (len(data) - _COPY_HEADER - 2) // _FLOOR_ROW.itemsize)
-        rows = np.frombuffer(bytes(data), dtype=_FLOOR_ROW, count=count, offset=_COPY_HEADER)
-        rows = rows[np.argsort(rows["owner"], kind="stable")]
-        return (
-            rows["owner"].astype(np.int64),
-            rows["score"].astype(np.float64),
-            rows["other"].astype(np.int64),
+    """Owner ids (sorted), k-th scores and k-th other ids of one side's floors."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT owner_id, score, other_id FROM "  # noqa: S608 - constant names
+            f"{connection.ops.quote_name(MatchFloor._meta.db_table)} WHERE side = %s",
+            [side],
         )
-    rows = list(
-        MatchFloor.objects.filter(side=side)
-        .order_by("owner_id")
-        .values_list("owner_id", "score", "other_id")
-    )
+        rows = cur.fetchall()
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-    owners, scores, others = zip(*rows, strict=True)
-    return np.array(owners, np.int64), np.array(scores, np.float64), np.array(others, np.int64)
+    table = np.array(rows, dtype=np.float64)  # ids are far below 2**53: exact
+    table = table[np.argsort(table[:, 0], kind="stable")]
+    return table[:, 0].astype(np.int64), table[:, 1], table[:, 2].astype(np.int64)
 
 
 def _top_set(entries: list[tuple[float, int]], k: int) -> set[int]:
