@@ -31,7 +31,6 @@ functions); other databases use bulk_create and the ORM.
 from __future__ import annotations
 
 import datetime
-import heapq
 import json
 import logging
 import pickle
@@ -391,8 +390,41 @@ def _kth_key(run_id: int) -> str:
     return f"matching:run:{run_id}:kth"
 
 
-def _kth(scores: tuple, k: int) -> float:
-    return scores[k - 1] if len(scores) >= k else 0.0
+def _no_tops(k: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(0, np.int64), np.zeros((0, k), np.float32)
+
+
+def _shared_tops(run_id: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The run's best k scores known so far per project: (sorted project ids,
+    scores best first, 0 where fewer than k are known)."""
+    state = cache.get(_kth_key(run_id))
+    if not isinstance(state, tuple) or state[1].shape[1] != k:
+        return _no_tops(k)
+    return state
+
+
+def _tops_at(state, ids: np.ndarray, k: int) -> np.ndarray:
+    """Rows of a tops state for these project ids (zeros for unknown ones)."""
+    known_ids, known = state
+    out = np.zeros((len(ids), k), np.float32)
+    if len(known_ids):
+        at = np.minimum(np.searchsorted(known_ids, ids), len(known_ids) - 1)
+        found = known_ids[at] == ids
+        out[found] = known[at[found]]
+    return out
+
+
+def _merge_tops(state, ids: np.ndarray, tops: np.ndarray, k: int):
+    """Per project keep the list with the higher k-th score (never a union of
+    two lists, which could count one scientist twice and overstate the bound)."""
+    known_ids, known = state
+    all_ids = np.union1d(known_ids, ids)
+    out = np.zeros((len(all_ids), k), np.float32)
+    out[np.searchsorted(all_ids, known_ids)] = known
+    at = np.searchsorted(all_ids, ids)
+    better = tops[:, k - 1] >= out[at, k - 1]
+    out[at[better]] = tops[better]
+    return all_ids, out
 
 
 def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> int:
@@ -416,28 +448,19 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
             total = block["total"]
             pairs = total.size
             best_of_scientist, _ = _sorted_top(total, Pc.ids, k)
-            for i, row in enumerate(best_of_scientist):
-                keep.update((i, int(j)) for j in row if j >= 0)
+            ii, rr = np.nonzero(best_of_scientist >= 0)
+            keep.update(zip(ii.tolist(), best_of_scientist[ii, rr].tolist(), strict=True))
+            best_of_project, values = _sorted_top(np.ascontiguousarray(total.T), S.ids, k)
             # per project: the chunk's top k that beat the k-th best score seen so
             # far for that project (any k real scores bound the final k-th best)
-            best_of_project, values = _sorted_top(np.ascontiguousarray(total.T), S.ids, k)
-            tops = dict(cache.get(_kth_key(run_id)) or {}) if run_id else {}
-            for j, row in enumerate(best_of_project):
-                pid = int(Pc.ids[j])
-                known = tops.get(pid, ())
-                floor = known[k - 1] if len(known) >= k else 0.0
-                found = [(int(i), float(v)) for i, v in zip(row, values[j], strict=True) if i >= 0]
-                keep.update((i, j) for i, v in found if v >= floor)
-                tops[pid] = tuple(heapq.nlargest(k, [*known, *(v for _, v in found)]))
+            known = _tops_at(_shared_tops(run_id, k) if run_id else _no_tops(k), Pc.ids, k)
+            found = np.where(best_of_project >= 0, values, np.float32(0.0))
+            jj, rr = np.nonzero((best_of_project >= 0) & (found >= known[:, k - 1 :]))
+            keep.update(zip(best_of_project[jj, rr].tolist(), jj.tolist(), strict=True))
             if run_id:
-                # Other workers may have written meanwhile: per project keep the
-                # list with the higher k-th score (never a union, which could
-                # count one scientist twice and overstate the bound).
-                latest = dict(cache.get(_kth_key(run_id)) or {})
-                for pid, mine in tops.items():
-                    theirs = latest.get(pid, ())
-                    if _kth(mine, k) >= _kth(theirs, k):
-                        latest[pid] = mine
+                mine = -np.sort(-np.concatenate([known, found], axis=1), axis=1)[:, :k]
+                # Other workers may have written meanwhile: merge with the latest.
+                latest = _merge_tops(_shared_tops(run_id, k), Pc.ids.astype(np.int64), mine, k)
                 cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             t1 = time.perf_counter()
             TIMINGS["score_s"] += t1 - t0
