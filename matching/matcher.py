@@ -63,7 +63,7 @@ from .scoring.engine import (
     scientist_features,
     score_block,
 )
-from .scoring.explain import Explainer
+from .scoring.explain import Explainer, rounded
 from .scoring.records import ProjectRecord, ScientistRecord
 from .scoring.semantic import text_digest
 
@@ -253,7 +253,8 @@ def _rows_at(srecs, precs, block, pairs) -> list[tuple]:
     ii = np.fromiter((i for i, _j in pairs), np.intp, len(pairs))
     jj = np.fromiter((j for _i, j in pairs), np.intp, len(pairs))
     total = block["total"][ii, jj].tolist()
-    comp = [np.round(block[name][ii, jj].astype(np.float64), 4).tolist() for name in COMPONENTS]
+    # rounded as components_at rounds (Python's round, not numpy's)
+    comp = [[rounded(v) for v in block[name][ii, jj].tolist()] for name in COMPONENTS]
     return [
         (
             srecs[i].id,
@@ -263,10 +264,6 @@ def _rows_at(srecs, precs, block, pairs) -> list[tuple]:
         )
         for n, (i, j) in enumerate(pairs)
     ]
-
-
-def _match_row(s: ScientistRecord, p: ProjectRecord, block, i, j) -> tuple:
-    return _rows_at({i: s}, {j: p}, block, [(i, j)])[0]
 
 
 def fill_reasons(matches) -> None:
@@ -403,14 +400,20 @@ def _shared_tops(run_id: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return state
 
 
+def _find(sorted_ids: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of `ids` stands in `sorted_ids`, and whether it is there."""
+    if not len(sorted_ids):
+        return np.zeros(len(ids), np.intp), np.zeros(len(ids), bool)
+    at = np.minimum(np.searchsorted(sorted_ids, ids), len(sorted_ids) - 1)
+    return at, sorted_ids[at] == ids
+
+
 def _tops_at(state, ids: np.ndarray, k: int) -> np.ndarray:
     """Rows of a tops state for these project ids (zeros for unknown ones)."""
     known_ids, known = state
     out = np.zeros((len(ids), k), np.float32)
-    if len(known_ids):
-        at = np.minimum(np.searchsorted(known_ids, ids), len(known_ids) - 1)
-        found = known_ids[at] == ids
-        out[found] = known[at[found]]
+    at, found = _find(known_ids, ids)
+    out[found] = known[at[found]]
     return out
 
 
@@ -702,11 +705,7 @@ def _reconcile(side: str, owner_id: int, others: np.ndarray, new: np.ndarray):
     owner, other = _OWNER[side]
     old = dict(Match.objects.filter(**{owner: owner_id}).values_list(other, "score"))
     f_ids, f_scores, f_others = _floors("project" if side == "scientist" else "scientist")
-    if len(f_ids):
-        at = np.minimum(np.searchsorted(f_ids, others), len(f_ids) - 1)
-        has = f_ids[at] == others
-    else:
-        at, has = np.zeros(len(others), np.intp), np.zeros(len(others), bool)
+    at, has = _find(f_ids, others)
     floor = np.where(has, f_scores[at] if len(f_ids) else 0.0, 0.0)
     floor_other = np.where(has, f_others[at] if len(f_ids) else 0, 0)
     positive = new > 0
@@ -766,8 +765,9 @@ def _scores_against(kind: str, one: Features, model: FittedModel):
 def _rows_with(kind: str, one_rec, blocks, keep: set) -> list[tuple]:
     """Stored rows of one record against the kept others."""
     rows = []
+    kept = np.fromiter(keep, np.int64, len(keep))
     for recs, ids, block in blocks:
-        cols = np.flatnonzero(np.isin(ids, np.fromiter(keep, np.int64, len(keep))))
+        cols = np.flatnonzero(np.isin(ids, kept))
         if not len(cols):
             continue
         grid = {k: v[None, :] for k, v in block.items()}  # one row: the owner
