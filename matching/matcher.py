@@ -676,18 +676,36 @@ def refresh_floors(side: str, owners=None) -> None:
 
 def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Owner ids (sorted), k-th scores and k-th other ids of one side's floors."""
+    table = connection.ops.quote_name(MatchFloor._meta.db_table)
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT owner_id, score, other_id FROM "  # noqa: S608 - constant names
-            f"{connection.ops.quote_name(MatchFloor._meta.db_table)} WHERE side = %s",
-            [side],
-        )
-        rows = cur.fetchall()
-    if not rows:
-        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
-    table = np.array(rows, dtype=np.float64)  # ids are far below 2**53: exact
-    table = table[np.argsort(table[:, 0], kind="stable")]
-    return table[:, 0].astype(np.int64), table[:, 1], table[:, 2].astype(np.int64)
+        if connection.vendor == "postgresql":
+            # Each column as one binary string: 100,000 floors arrive in a
+            # third of the time rows of Python objects take.
+            cur.execute(
+                "SELECT string_agg(int8send(owner_id), ''::bytea), "  # noqa: S608 - constant
+                "string_agg(float8send(score), ''::bytea), "
+                f"string_agg(int8send(other_id), ''::bytea) FROM {table} WHERE side = %s",
+                [side],
+            )
+            owners, scores, others = (
+                np.frombuffer(b"" if v is None else bytes(v), dtype)
+                for v, dtype in zip(cur.fetchone(), (">i8", ">f8", ">i8"), strict=True)
+            )
+        else:
+            cur.execute(
+                f"SELECT owner_id, score, other_id FROM {table} WHERE side = %s",  # noqa: S608
+                [side],
+            )
+            rows = cur.fetchall()
+            owners = np.array([r[0] for r in rows], np.int64)
+            scores = np.array([r[1] for r in rows], np.float64)
+            others = np.array([r[2] for r in rows], np.int64)
+    order = np.argsort(owners, kind="stable")
+    return (
+        owners[order].astype(np.int64),
+        scores[order].astype(np.float64),
+        others[order].astype(np.int64),
+    )
 
 
 def _top_set(entries: list[tuple[float, int]], k: int) -> set[int]:

@@ -621,8 +621,28 @@ def project_features(
     )
 
 
+def _dense_row(m: sparse.csr_matrix, width: int) -> np.ndarray:
+    """The one row of m as a dense vector of `width` entries (kept on m: the
+    row rescored is multiplied with every block of the other side)."""
+    cached = getattr(m, "_matcher_dense", None)
+    if cached is None:
+        cached = m.toarray()[0]
+        m._matcher_dense = cached
+    if len(cached) >= width:
+        return cached[:width]
+    return np.concatenate([cached, np.zeros(width - len(cached), cached.dtype)])
+
+
 def _prod(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
     """a · bᵀ as a dense float32 array; column spaces padded to the same width."""
+    # One row on either side (rescoring one record): a sparse-dense product,
+    # far cheaper to set up. It sums each cell's terms in the same order as the
+    # sparse-sparse product (the sparse row's indices, sorted), so the scores
+    # are the same bits as in a chunk of the full rematch.
+    if b.shape[0] == 1:
+        return (a @ _dense_row(b, a.shape[1]))[:, None].astype(np.float32, copy=False)
+    if a.shape[0] == 1:
+        return (b @ _dense_row(a, b.shape[1]))[None, :].astype(np.float32, copy=False)
     width = max(a.shape[1], b.shape[1])
     if a.shape[1] != width:
         a = sparse.csr_matrix((a.data, a.indices, a.indptr), shape=(a.shape[0], width))
