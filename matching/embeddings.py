@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models.functions import Length
 
 from profiles.models import Project, ScientistProfile
 
@@ -51,8 +53,27 @@ def _stale(kind: str, instances) -> list[tuple[int, str]]:
 
 
 def missing_ids(kind: str) -> list[int]:
-    """Ids of profiles (kind 'scientist') or projects whose vector is missing or stale."""
-    return [pk for pk, _text in _stale(kind, _instances(kind).iterator(chunk_size=2000))]
+    """Ids of profiles (kind 'scientist') or projects whose vector is missing or
+    stale (as _stale decides), reading each stored vector's digest and size,
+    not the vector."""
+    to_record = KINDS[kind][3]
+    qs = (
+        _instances(kind)
+        .defer("embedding__vector")
+        .annotate(vector_size=Length("embedding__vector"))
+    )
+    out = []
+    for instance in qs.iterator(chunk_size=2000):
+        document = to_record(instance, with_vector=False).document
+        if not document.strip():
+            continue
+        try:
+            digest = instance.embedding.text_digest
+        except ObjectDoesNotExist:  # not embedded yet
+            digest = None
+        if digest != semantic.text_digest(document) or instance.vector_size != semantic.DIM:
+            out.append(instance.pk)
+    return out
 
 
 def embed(kind: str, ids) -> int:

@@ -40,6 +40,7 @@ import uuid
 import zlib
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -244,26 +245,47 @@ def _rank_key(score: float, other_id: int):
     return (-score, other_id)
 
 
-def _rows_at(srecs, precs, block, pairs) -> list[tuple]:
-    """Rows (scientist_id, project_id, score, components) of the (i, j) cells of
-    a score block: the values components_at gives. Reasons are built when a
-    row is read (fill_reasons)."""
-    if not pairs:
-        return []
-    ii = np.fromiter((i for i, _j in pairs), np.intp, len(pairs))
-    jj = np.fromiter((j for _i, j in pairs), np.intp, len(pairs))
-    total = block["total"][ii, jj].tolist()
-    # rounded as components_at rounds (Python's round, not numpy's)
-    comp = [[rounded(v) for v in block[name][ii, jj].tolist()] for name in COMPONENTS]
-    return [
-        (
-            srecs[i].id,
-            precs[j].id,
-            total[n],
-            dict(zip(COMPONENTS, (c[n] for c in comp), strict=True)),
-        )
-        for n, (i, j) in enumerate(pairs)
-    ]
+class Rows(NamedTuple):
+    """Suggestions to store, one entry per pair."""
+
+    scientist_ids: np.ndarray  # int64
+    project_ids: np.ndarray  # int64
+    scores: np.ndarray  # float64 (the float32 score, exactly)
+    components: np.ndarray  # float64 (pairs x COMPONENTS), rounded as components_at rounds
+
+    @classmethod
+    def concat(cls, parts: list[Rows]) -> Rows:
+        if not parts:
+            return cls(*(np.zeros(0, np.int64),) * 2, np.zeros(0), np.zeros((0, len(COMPONENTS))))
+        return cls(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
+def _rows_at(s_ids: np.ndarray, p_ids: np.ndarray, block, ii: np.ndarray, jj: np.ndarray) -> Rows:
+    """Rows of the (ii[n], jj[n]) cells of a score block whose rows are the
+    scientists `s_ids` and columns the projects `p_ids`: the values
+    components_at gives. Reasons are built when a row is read (fill_reasons)."""
+    return Rows(
+        np.asarray(s_ids, np.int64)[ii],
+        np.asarray(p_ids, np.int64)[jj],
+        block["total"][ii, jj].astype(np.float64),
+        np.stack([_rounded(block[name][ii, jj]) for name in COMPONENTS], axis=1).reshape(
+            len(ii), len(COMPONENTS)
+        ),
+    )
+
+
+def _rounded(values: np.ndarray) -> np.ndarray:
+    """rounded() of every value (Python's round to four decimals), vectorised.
+
+    numpy's round scales by 10**4 in floating point, so where the scaled value
+    lies within a hair of a half it can round the other way: those few are
+    rounded by Python."""
+    x = values.astype(np.float64)
+    out = np.round(x, 4)
+    scaled = x * 1e4
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    out[near_half] = [rounded(v) for v in x[near_half].tolist()]
+    return out
 
 
 def fill_reasons(matches) -> None:
@@ -321,18 +343,44 @@ def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> N
         m.reasons = json.loads(_JSON.encode(explainer.reasons(srecs[i], precs[j], parts)))
 
 
-_STAGE = "matching_match_stage"
+_STAGE = "matching_match_rows"
 # the same JSON values as Django's json.dumps (jsonb stores the parsed value)
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+# PostgreSQL's binary COPY: signature, flags, header extension; trailer
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_COPY_TUPLE = np.dtype(
+    [("fields", ">i2")]
+    + [
+        (f"{prefix}{name}", kind)
+        for name, kind in [("scientist_id", ">i8"), ("project_id", ">i8"), ("score", ">f8")]
+        + [(name, ">f8") for name in COMPONENTS]
+        for prefix, kind in (("len_", ">i4"), ("", kind))
+    ]
+)
 
 
-def _upsert(rows: list[tuple]) -> None:
-    """Insert or update rows (scientist_id, project_id, score, components); a
-    row whose score or components change loses its reasons (built on read).
+def _copy_payload(rows: Rows) -> bytes:
+    """Rows in PostgreSQL's binary COPY format, built by numpy (no Python loop
+    over rows, so the writer thread hardly needs the interpreter)."""
+    data = np.zeros(len(rows.scores), _COPY_TUPLE)
+    data["fields"] = 3 + len(COMPONENTS)
+    columns = [("scientist_id", rows.scientist_ids), ("project_id", rows.project_ids)]
+    columns += [("score", rows.scores)]
+    columns += [(name, rows.components[:, c]) for c, name in enumerate(COMPONENTS)]
+    for name, values in columns:
+        data[f"len_{name}"] = 8
+        data[name] = values
+    return _COPY_HEADER + data.tobytes() + _COPY_TRAILER
 
-    PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT.
-    Other databases: bulk_create with update_conflicts."""
-    if not rows:
+
+def _upsert(rows: Rows) -> None:
+    """Insert or update rows; a row whose score or components change loses its
+    reasons (built on read).
+
+    PostgreSQL: binary COPY into a temporary table, then one
+    INSERT ... ON CONFLICT. Other databases: bulk_create with update_conflicts."""
+    if not len(rows.scores):
         return
     now = timezone.now()
     if connection.vendor != "postgresql":
@@ -342,12 +390,18 @@ def _upsert(rows: list[tuple]) -> None:
                     scientist_id=sid,
                     project_id=pid,
                     score=score,
-                    components=comp,
+                    components=dict(zip(COMPONENTS, comp, strict=True)),
                     reasons=None,
                     created_at=now,
                     updated_at=now,
                 )
-                for sid, pid, score, comp in rows
+                for sid, pid, score, comp in zip(
+                    rows.scientist_ids.tolist(),
+                    rows.project_ids.tolist(),
+                    rows.scores.tolist(),
+                    rows.components.tolist(),
+                    strict=True,
+                )
             ],
             batch_size=1000,
             update_conflicts=True,
@@ -356,22 +410,21 @@ def _upsert(rows: list[tuple]) -> None:
         )
         return
     table = connection.ops.quote_name(Match._meta.db_table)
-    dumps = _JSON.encode
+    components = ", ".join(f"{name} double precision" for name in COMPONENTS)
+    as_json = ", ".join(f"'{name}', {name}" for name in COMPONENTS)
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("  # noqa: S608 - constant names
-            "scientist_id bigint, project_id bigint, score double precision, components text)"
+            f"scientist_id bigint, project_id bigint, score double precision, {components})"
         )
         cur.execute(f"TRUNCATE {_STAGE}")
-        columns = "scientist_id, project_id, score, components"
-        with cur.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
-            for sid, pid, score, comp in rows:
-                copy.write_row((sid, pid, score, dumps(comp)))
+        with cur.copy(f"COPY {_STAGE} FROM STDIN (FORMAT BINARY)") as copy:
+            copy.write(_copy_payload(rows))
         # Reasons stay while the score and components stay.
         cur.execute(
             f"INSERT INTO {table} AS m "  # noqa: S608 - constant names
             "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
-            "SELECT scientist_id, project_id, score, components::jsonb, NULL, %s, %s "
+            f"SELECT scientist_id, project_id, score, jsonb_build_object({as_json}), NULL, %s, %s "
             f"FROM {_STAGE} ORDER BY scientist_id, project_id "
             "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
             "components = EXCLUDED.components, updated_at = EXCLUDED.updated_at, "
@@ -444,7 +497,6 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
         S = _scientist_features(model, srecs)
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
-        crecs = [precs[c] for c in cols]
         block = score_block(S, Pc, today=scoring_date(model)) if len(cols) else None
         keep: set[tuple[int, int]] = set()
         if block is not None:
@@ -467,9 +519,10 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
                 cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             t1 = time.perf_counter()
             TIMINGS["score_s"] += t1 - t0
-            rows = _rows_at(srecs, crecs, block, sorted(keep))
+            ii, jj = (np.array(sorted(keep), np.intp).reshape(-1, 2).T) if keep else ([], [])
+            rows = _rows_at(S.ids, Pc.ids, block, np.asarray(ii, np.intp), np.asarray(jj, np.intp))
             TIMINGS["rows_s"] += time.perf_counter() - t1
-            TIMINGS["rows_written"] += len(rows)
+            TIMINGS["rows_written"] += len(rows.scores)
             (store or _store)(rows)
     if run_id:
         MatchRun.objects.filter(pk=run_id).update(
@@ -478,7 +531,7 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
     return pairs
 
 
-def _store(rows: list[tuple]) -> None:
+def _store(rows: Rows) -> None:
     t = time.perf_counter()
     _upsert(rows)
     TIMINGS["write_s"] += time.perf_counter() - t
@@ -493,7 +546,7 @@ class _BackgroundWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="match-writer")
         self._pending = None
 
-    def __call__(self, rows: list[tuple]) -> None:
+    def __call__(self, rows: Rows) -> None:
         self.wait()
         self._pending = self._pool.submit(_store, rows)
 
@@ -764,41 +817,38 @@ def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
 
 def _scores_against(kind: str, one: Features, model: FittedModel):
     """One scientist's (or project's) scores against every open project (or
-    scientist), block by block: (ids, totals as float64, [(records, ids, block)])."""
+    scientist), block by block: (ids, totals as float64, [(ids, block)])."""
     ids, totals, blocks = [], [], []
     today = scoring_date(model)
-    for recs, F_ in _feature_blocks(kind, model):
+    for _recs, F_ in _feature_blocks(kind, model):
         if kind == "projects":
             block = {k: v[0] for k, v in score_block(one, F_, today=today).items()}
         else:
             block = {k: v[:, 0] for k, v in score_block(F_, one, today=today).items()}
         ids.append(F_.ids)
         totals.append(block["total"].astype(np.float64))
-        blocks.append((recs, F_.ids, {k: block[k] for k in ("total", *COMPONENTS)}))
+        blocks.append((F_.ids, {k: block[k] for k in ("total", *COMPONENTS)}))
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0), blocks
     return np.concatenate(ids).astype(np.int64), np.concatenate(totals), blocks
 
 
-def _rows_with(kind: str, one_rec, blocks, keep: set) -> list[tuple]:
-    """Stored rows of one record against the kept others."""
-    rows = []
+def _rows_with(kind: str, owner_id: int, blocks, keep: set) -> Rows:
+    """Stored rows of one scientist (kind "projects") or project (kind
+    "scientists") against the kept others."""
+    parts = []
     kept = np.fromiter(keep, np.int64, len(keep))
-    for recs, ids, block in blocks:
+    owner = np.array([owner_id], np.int64)
+    for ids, block in blocks:
         cols = np.flatnonzero(np.isin(ids, kept))
         if not len(cols):
             continue
         grid = {k: v[None, :] for k, v in block.items()}  # one row: the owner
-        pairs = [(0, int(j)) for j in cols]
-        chosen = {int(j): recs[j] for j in cols}
-        if kind == "projects":
-            rows += _rows_at({0: one_rec}, chosen, grid, pairs)
-        else:
-            rows += [
-                (sid, pid, score, comp)
-                for pid, sid, score, comp in _rows_at({0: one_rec}, chosen, grid, pairs)
-            ]
-    return rows
+        rows = _rows_at(owner, ids, grid, np.zeros(len(cols), np.intp), cols)
+        if kind == "scientists":
+            rows = rows._replace(scientist_ids=rows.project_ids, project_ids=rows.scientist_ids)
+        parts.append(rows)
+    return Rows.concat(parts)
 
 
 def _one_blas_thread():
@@ -830,7 +880,7 @@ def _rescore_scientist(scientist_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("scientist", scientist_id, others, new)
         Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        _upsert(_rows_with("projects", s, blocks, keep))
+        _upsert(_rows_with("projects", scientist_id, blocks, keep))
         # pushed rows: (scientist, project) pairs whose project list we displaced them from
         _drop_if_outside("scientist", pushed)
         refresh_floors("scientist", [scientist_id])
@@ -869,7 +919,7 @@ def _rescore_project(project_id: int) -> None:
     with transaction.atomic():
         keep, rebuild, pushed, old = _reconcile("project", project_id, others, new)
         Match.objects.filter(project_id=project_id).exclude(scientist_id__in=keep).delete()
-        _upsert(_rows_with("scientists", p, blocks, keep))
+        _upsert(_rows_with("scientists", project_id, blocks, keep))
         # pushed rows: (project, scientist) pairs displaced from the scientist's list
         _drop_if_outside("project", pushed)
         refresh_floors("project", [project_id])

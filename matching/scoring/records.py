@@ -32,7 +32,7 @@ class ScientistRecord:
         return " ".join([self.summary, *self.keywords])
 
     @classmethod
-    def from_profile(cls, p) -> "ScientistRecord":
+    def from_profile(cls, p, *, with_vector: bool = True) -> "ScientistRecord":
         record = cls(
             id=p.pk,
             ref=p.ref,
@@ -48,7 +48,7 @@ class ScientistRecord:
             alma_maters=list(p.alma_maters or []),
             states_of_interest=list(p.states_of_interest or []),
         )
-        return attach_embedding(record, p)
+        return attach_embedding(record, p) if with_vector else record
 
 
 @dataclass(slots=True)
@@ -77,7 +77,7 @@ class ProjectRecord:
         return " ".join([self.title, self.description, *self.keywords])
 
     @classmethod
-    def from_project(cls, p) -> "ProjectRecord":
+    def from_project(cls, p, *, with_vector: bool = True) -> "ProjectRecord":
         inst = p.institution
         record = cls(
             id=p.pk,
@@ -97,7 +97,7 @@ class ProjectRecord:
             institution_name=inst.name if inst else "",
             institution_state=(inst.state or "") if inst else "",
         )
-        return attach_embedding(record, p)
+        return attach_embedding(record, p) if with_vector else record
 
 
 def attach_embedding(record, instance):

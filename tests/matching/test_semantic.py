@@ -121,6 +121,13 @@ def test_backfill_embeds_only_what_is_missing_or_stale(db):
     assert embeddings.embed_missing() == 0  # safe to run twice
     assert ProjectEmbedding.objects.filter(project=project).exists()
 
+    first.summary = COGNATE_NEAR_MISS  # a new text: its vector is stale
+    first.save()
+    ScientistEmbedding.objects.filter(scientist=second).update(vector=b"\x01\x02")  # malformed
+    assert embeddings.missing_ids("scientist") == [first.pk, second.pk]
+    assert embeddings.embed_missing() == 2
+    assert embeddings.missing_ids("scientist") == []
+
 
 def test_close_meaning_is_explained_with_the_closest_sentences(db, client, english):
     _groundwater_project()

@@ -4,6 +4,7 @@ cached Explainer) store exactly what the straightforward code computes."""
 import datetime
 import random
 
+import numpy as np
 import pytest
 
 from demo.synthetic import synthetic_world
@@ -97,9 +98,15 @@ def test_upsert_overwrites_a_stored_pair_and_inserts_new_ones(db):
     old = factories.MatchFactory(score=0.1, reasons=[{"code": "old", "params": {}}])
     other = factories.ProjectFactory()
     comps = {"field": 0.5, "goals": 0.25, "timeline": 1.0, "network": 0.0, "language": 1.0}
+
+    def rows(project_id, score):
+        values = [[comps[name] for name in matcher.COMPONENTS]]
+        ids = np.array([old.scientist_id]), np.array([project_id])
+        return matcher.Rows(*ids, np.array([score]), np.array(values))
+
     with matcher.transaction.atomic():  # as in incremental rescoring: twice in one transaction
-        matcher._upsert([(old.scientist_id, old.project_id, 0.75, comps)])
-        matcher._upsert([(old.scientist_id, other.id, 0.5, comps)])
+        matcher._upsert(rows(old.project_id, 0.75))
+        matcher._upsert(rows(other.id, 0.5))
     old.refresh_from_db()
     # a new score: the old reasons no longer explain it, they are built again on read
     assert (old.score, old.components, old.reasons) == (0.75, comps, None)
