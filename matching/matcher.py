@@ -800,6 +800,10 @@ def _reconcile(side: str, owner_id: int, others: np.ndarray, new: np.ndarray):
                 keep.add(o)  # fewer than K rows: every candidate of the other is stored
         elif score > 0 and _rank_key(score, owner_id) <= _rank_key(old[o], owner_id):
             keep.add(o)  # the owner only moved up in the other's list
+        elif score > 0 and floor_key[1] != owner_id and _rank_key(score, owner_id) < floor_key:
+            # moved down but still above the other's K-th row: only this pair's
+            # score changed, so the other's top K is the same set
+            keep.add(o)
         else:
             rebuild.add(o)  # it may fall out: rebuild the other's list
     return keep, rebuild, pushed, set(old)

@@ -3,6 +3,7 @@
 import datetime
 import random
 
+import numpy as np
 import pytest
 
 from matching import matcher
@@ -347,3 +348,31 @@ def test_rescoring_unchanged_profiles_and_projects_after_a_rematch_changes_and_r
     # only the calls made here: none from one rescoring to another
     assert len(rebuilt) == ScientistProfile.objects.count() + Project.objects.open().count()
     assert {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()} == before
+
+
+@pytest.mark.parametrize(
+    ("project", "new_score", "rebuilds"),
+    [
+        (1, 0.85, False),  # lower, still above the scientist's 2nd row: same top 2
+        (1, 0.95, False),  # higher
+        (1, 0.7, True),  # below the scientist's 2nd row: a project not stored may enter
+        (2, 0.79, True),  # the 2nd row itself moved down: the one after it may overtake
+    ],
+)
+def test_a_project_edit_rebuilds_a_scientists_list_only_when_it_may_leave_it(
+    db, settings, project, new_score, rebuilds
+):
+    settings.MATCH_TOP_K = 2
+    scientist = factories.ScientistProfileFactory()
+    projects = {n: factories.ProjectFactory(status="open") for n in (1, 2, 3)}
+    for n, score in ((1, 0.9), (2, 0.8), (3, 0.5)):
+        factories.MatchFactory(scientist=scientist, project=projects[n], score=score)
+    matcher.refresh_floors("scientist", [scientist.pk])
+    edited = projects[project].pk
+
+    keep, rebuild, _pushed, _old = matcher._reconcile(
+        "project", edited, np.array([scientist.pk]), np.array([new_score])
+    )
+
+    assert (scientist.pk in rebuild) is rebuilds
+    assert scientist.pk in keep  # the project's own list: its only candidate
