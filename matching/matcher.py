@@ -819,22 +819,25 @@ def _drop_if_outside(side_of_owner: str, pairs: set) -> None:
             Match.objects.filter(**{owner: owner_id, other: other_id}).delete()
 
 
-def _scores_against(kind: str, one: Features, model: FittedModel):
-    """One scientist's (or project's) scores against every open project (or
-    scientist), block by block: (ids, totals as float64, [(ids, block)])."""
+def _scores_against(kind: str, these: Features, model: FittedModel):
+    """Scores of scientists (kind "projects": against every open project, one
+    row per scientist) or of one project (kind "scientists": against every
+    scientist), block by block: (ids of the others, totals as float64 with one
+    row per scientist, or one vector for the project, [(ids, block)])."""
     ids, totals, blocks = [], [], []
     today = scoring_date(model)
     for _recs, F_ in _feature_blocks(kind, model):
         if kind == "projects":
-            block = {k: v[0] for k, v in score_block(one, F_, today=today).items()}
+            block = score_block(these, F_, today=today)
         else:
-            block = {k: v[:, 0] for k, v in score_block(F_, one, today=today).items()}
+            block = {k: v[:, 0] for k, v in score_block(F_, these, today=today).items()}
         ids.append(F_.ids)
         totals.append(block["total"].astype(np.float64))
         blocks.append((F_.ids, {k: block[k] for k in ("total", *COMPONENTS)}))
     if not ids:
-        return np.zeros(0, np.int64), np.zeros(0), blocks
-    return np.concatenate(ids).astype(np.int64), np.concatenate(totals), blocks
+        shape = (len(these), 0) if kind == "projects" else (0,)
+        return np.zeros(0, np.int64), np.zeros(shape), blocks
+    return np.concatenate(ids).astype(np.int64), np.concatenate(totals, axis=-1), blocks
 
 
 def _rows_with(kind: str, owner_id: int, blocks, keep: set) -> Rows:
@@ -863,8 +866,17 @@ def _one_blas_thread():
 
 def rescore_scientist(scientist_id: int) -> None:
     """Bring the stored rows of one scientist to what a full rematch stores."""
+    rescore_scientists([scientist_id])
+
+
+def rescore_scientists(scientist_ids) -> None:
+    """Bring the stored rows of these scientists to what a full rematch stores,
+    one after another (each reads what the previous ones stored), with their
+    scores against every open project computed together."""
     with _one_blas_thread():
-        _rescore_scientist(scientist_id)
+        ids = sorted(set(scientist_ids))
+        for start in range(0, len(ids), RESCORE_BATCH):
+            _rescore_scientists(ids[start : start + RESCORE_BATCH])
 
 
 def rescore_project(project_id: int) -> None:
@@ -873,23 +885,30 @@ def rescore_project(project_id: int) -> None:
         _rescore_project(project_id)
 
 
-def _rescore_scientist(scientist_id: int) -> None:
-    profile = ScientistProfile.objects.select_related("embedding").filter(pk=scientist_id).first()
-    if profile is None:
+RESCORE_BATCH = 100  # scientists scored together: 100 x 10,000 pairs is about 25 MB
+
+
+def _rescore_scientists(scientist_ids: list[int]) -> None:
+    profiles = ScientistProfile.objects.select_related("embedding").filter(pk__in=scientist_ids)
+    records = sorted((ScientistRecord.from_profile(p) for p in profiles), key=lambda r: r.id)
+    if not records:
         return
     model = current_model()
-    s = ScientistRecord.from_profile(profile)
-    S = scientist_features(model, [s])
-    others, new, blocks = _scores_against("projects", S, model)
-    with transaction.atomic():
-        keep, rebuild, pushed, old = _reconcile("scientist", scientist_id, others, new)
-        Match.objects.filter(scientist_id=scientist_id).exclude(project_id__in=keep).delete()
-        _upsert(_rows_with("projects", scientist_id, blocks, keep))
-        # pushed rows: (scientist, project) pairs whose project list we displaced them from
-        _drop_if_outside("scientist", pushed)
-        refresh_floors("scientist", [scientist_id])
-        refresh_floors("project", keep | old | {p for _s, p in pushed})
-    for pid in sorted(rebuild):
+    S = scientist_features(model, records)
+    others, totals, blocks = _scores_against("projects", S, model)
+    rebuild_projects: set[int] = set()
+    for row, record in enumerate(records):
+        mine = [(ids, {k: v[row] for k, v in block.items()}) for ids, block in blocks]
+        with transaction.atomic():
+            keep, rebuild, pushed, old = _reconcile("scientist", record.id, others, totals[row])
+            Match.objects.filter(scientist_id=record.id).exclude(project_id__in=keep).delete()
+            _upsert(_rows_with("projects", record.id, mine, keep))
+            # pushed rows: (scientist, project) pairs whose project list we displaced them from
+            _drop_if_outside("scientist", pushed)
+            refresh_floors("scientist", [record.id])
+            refresh_floors("project", keep | old | {p for _s, p in pushed})
+        rebuild_projects |= rebuild
+    for pid in sorted(rebuild_projects):
         rescore_project(pid)
 
 
@@ -913,8 +932,7 @@ def _rescore_project(project_id: int) -> None:
         with transaction.atomic():
             Match.objects.filter(project_id=project_id).delete()
             MatchFloor.objects.filter(side=MatchFloor.Side.PROJECT, owner_id=project_id).delete()
-        for sid in affected:
-            rescore_scientist(sid)
+        rescore_scientists(affected)
         return
     model = current_model()
     p = ProjectRecord.from_project(project)
@@ -928,5 +946,4 @@ def _rescore_project(project_id: int) -> None:
         _drop_if_outside("project", pushed)
         refresh_floors("project", [project_id])
         refresh_floors("scientist", keep | old | {s for _p, s in pushed})
-    for sid in sorted(rebuild):
-        rescore_scientist(sid)
+    rescore_scientists(rebuild)

@@ -193,6 +193,22 @@ def test_incremental_rescoring_equals_a_full_rematch(db, seed):
         assert _floors() == _expected_floors(), f"step {step}"
 
 
+def test_several_edited_scientists_rescored_together_equal_a_full_rematch(db):
+    from profiles.models import ScientistProfile
+
+    rng = random.Random(21)
+    _random_world(rng)
+    matcher.run_full_rematch()
+    edited = rng.sample(list(ScientistProfile.objects.all()), 6)
+    for s in edited:
+        s.keywords = rng.sample(KEYWORDS, rng.randint(0, 4))
+        s.hours_per_month = rng.choice([None, 2, 40])
+        s.save()
+    matcher.rescore_scientists([s.pk for s in edited])
+    assert _stored() == _expected()
+    assert _floors() == _expected_floors()
+
+
 def test_a_deleted_scientist_leaves_lists_that_are_refilled_from_the_others(
     db, django_capture_on_commit_callbacks
 ):
@@ -338,9 +354,13 @@ def test_rescoring_unchanged_profiles_and_projects_after_a_rematch_changes_and_r
     monkeypatch.setattr(matcher.timezone, "localdate", lambda *a, **k: tomorrow)
     before = {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()}
     rebuilt = []
-    for name in ("rescore_project", "rescore_scientist"):
-        real = getattr(matcher, name)
-        monkeypatch.setattr(matcher, name, lambda pk, real=real: rebuilt.append(pk) or real(pk))
+    real_project, real_scientists = matcher.rescore_project, matcher.rescore_scientists
+    monkeypatch.setattr(
+        matcher, "rescore_project", lambda pk: rebuilt.append(pk) or real_project(pk)
+    )
+    monkeypatch.setattr(
+        matcher, "rescore_scientists", lambda ids: rebuilt.extend(ids) or real_scientists(ids)
+    )
     for profile in ScientistProfile.objects.all():
         matcher.rescore_scientist(profile.pk)
     for project in Project.objects.open():
