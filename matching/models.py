@@ -14,10 +14,14 @@ class Match(models.Model):
     NULL until someone reads the row (matcher.fill_reasons builds it).
     """
 
+    # No index of their own: the unique pair and the two rank indexes below
+    # start with them (two more indexes would only slow the rematch's writes).
     scientist = models.ForeignKey(
-        ScientistProfile, on_delete=models.CASCADE, related_name="matches"
+        ScientistProfile, on_delete=models.CASCADE, related_name="matches", db_index=False
     )
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="matches")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     score = models.FloatField()
     components = models.JSONField(default=dict)
     reasons = models.JSONField(null=True, blank=True)
