@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import dashboard as dash
 from agreements.models import Agreement, Stage
 from matching.models import Interest, Introduction, Match
 from tests import factories
@@ -444,3 +445,24 @@ MONTHS_ES = [
     "noviembre",
     "diciembre",
 ]
+
+
+@pytest.mark.parametrize(
+    "days, median",
+    [([1, 4, 4, 9], 4), ([1, 4, 6, 9], 5), ([2, 2, 7], 2), ([30], 30), ([], None)],
+)
+def test_median_days_to_sign_of_an_even_or_odd_number_of_agreements(data, days, median):
+    agreements = list(Agreement.objects.order_by("pk"))
+    Agreement.objects.update(days_to_sign=None)
+    for agreement, n in zip(agreements, days, strict=False):
+        Agreement.objects.filter(pk=agreement.pk).update(days_to_sign=n)
+    assert dash.median_days_to_sign(Agreement.objects.all()) == median
+
+
+def test_figures_read_the_profiles_once_and_the_agreements_in_few_queries(data, today):
+    with CaptureQueriesContext(connection) as ctx:
+        dash._figures({"area": "biology_chemistry"}, today)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([s for s in sql if 'FROM "profiles_scientistprofile"' in s]) == 1
+    assert len([s for s in sql if 'FROM "agreements_agreement"' in s]) == 4
+    assert len(sql) <= 9
