@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -568,16 +569,29 @@ def _key(filters: dict, today: datetime.date) -> str:
     return f"dashboard:{_version()}:{today.isoformat()}:{get_language()}:{digest}"
 
 
+def _as_text(value):
+    """The figures with their labels turned into text (in the request's language,
+    which is part of the key): an unpickled lazy translation builds a proxy class
+    anew, which cost a tenth of the workers' time under load."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _as_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_as_text(v) for v in value)
+    return value
+
+
 def figures(filters: dict, *, today: datetime.date) -> dict:
     """The figures, with `figures_key` (None when not cached) under which the
     template also keeps the HTML it writes from them."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if not seconds:
-        return {**_figures(filters, today), "figures_key": None, "figures_seconds": 0}
+        return {**_as_text(_figures(filters, today)), "figures_key": None, "figures_seconds": 0}
     key = _key(filters, today)
     found = cache.get(key)
     if found is None:
-        found = _figures(filters, today)
+        found = _as_text(_figures(filters, today))
         cache.set(key, found, seconds)
     return {**found, "figures_key": key, "figures_seconds": seconds}
 

@@ -466,3 +466,26 @@ def test_figures_read_the_profiles_once_and_the_agreements_in_few_queries(data, 
     assert len([s for s in sql if 'FROM "profiles_scientistprofile"' in s]) == 1
     assert len([s for s in sql if 'FROM "agreements_agreement"' in s]) == 4
     assert len(sql) <= 9
+
+
+def test_kept_figures_hold_their_labels_as_text_in_the_language_asked(data, today, settings):
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+
+    def lazy_values(value):
+        if isinstance(value, Promise):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from lazy_values(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from lazy_values(v)
+
+    with translation.override("es"):
+        dash.figures({}, today=today)  # computed and kept
+        kept = dash.figures({}, today=today)
+    assert not list(lazy_values(kept))
+    assert [r["label"] for r in kept["stage_rows"]][2] == "Firmado"
