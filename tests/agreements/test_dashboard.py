@@ -489,3 +489,18 @@ def test_kept_figures_hold_their_labels_as_text_in_the_language_asked(data, toda
         kept = dash.figures({}, today=today)
     assert not list(lazy_values(kept))
     assert [r["label"] for r in kept["stage_rows"]][2] == "Firmado"
+
+
+def test_more_agreements_needing_attention_than_listed_are_all_counted(
+    client, data, settings, monkeypatch
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    monkeypatch.setattr(dash, "ATTENTION_LIMIT", 5)
+    for _ in range(4):
+        factories.AgreementFactory(stage=Stage.STALLED)
+    response, tables = get(client, data)
+    assert "7 agreements need attention." in response.text
+    assert "The 5 with the oldest activity are listed." in response.text
+    assert len(tables["attention-table"]) == 5
+    _, tables = get(client, data, "?state=MX-JAL")
+    assert list(tables["attention-table"]) == ["a2"]
