@@ -12,7 +12,7 @@ def roles(request):
     }
     if user.is_authenticated:
         is_coordinator = user.is_coordinator
-        is_member = user.memberships.approved().exists()
+        is_member = bool(user.approved_institution_ids)
         context.update(
             is_coordinator=is_coordinator,
             is_institution_member=is_member,

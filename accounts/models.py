@@ -1,4 +1,5 @@
 import hashlib
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -70,7 +71,22 @@ class User(AbstractUser):
             return False
         if self.is_superuser:
             return True
+        return self.in_coordinators_group
+
+    # Read once per loaded user (request.user is loaded for each request): the
+    # navigation, the middleware and the views all ask, up to eight times a page.
+    @cached_property
+    def in_coordinators_group(self) -> bool:
         return self.groups.filter(name=COORDINATORS_GROUP).exists()
+
+    @cached_property
+    def approved_institution_ids(self) -> frozenset[int]:
+        """The approved institutions where this user is an approved member."""
+        from profiles.models import Membership
+
+        return frozenset(
+            Membership.objects.approved().filter(user=self).values_list("institution_id", flat=True)
+        )
 
     @property
     def is_scientist(self) -> bool:

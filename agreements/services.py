@@ -174,11 +174,7 @@ def sides_of(user, *, scientist, project) -> set[str]:
         return sides
     if scientist.user_id and scientist.user_id == user.pk:
         sides.add(SCIENTIST)
-    if (
-        Membership.objects.approved()
-        .filter(user=user, institution_id=project.institution_id)
-        .exists()
-    ):
+    if project.institution_id in user.approved_institution_ids:
         sides.add(INSTITUTION)
     return sides
 

@@ -59,7 +59,7 @@ def mark_all_read(request):
 def _kinds_of(user: User) -> list[str]:
     return kinds.kinds_for(
         is_scientist=user.is_scientist,
-        is_member=user.memberships.approved().exists(),
+        is_member=bool(user.approved_institution_ids),
         is_coordinator=user.is_coordinator,
     )
 

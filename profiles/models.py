@@ -197,6 +197,21 @@ class ScientistProfile(models.Model):
         indexes = [
             # The scientists' list, by name: the first page without sorting everyone.
             models.Index(fields=["name", "id"], name="scientist_name_id"),
+            # The dashboard's portrait of the network and its per-country counts
+            # of agreements read only these answers: on PostgreSQL an index-only
+            # scan of about 100 bytes a profile instead of the whole rows.
+            models.Index(
+                fields=[
+                    "country",
+                    "position",
+                    "collaborated_before",
+                    "abroad_since",
+                    "sectors",
+                    "areas",
+                ],
+                include=["id"],
+                name="scientist_portrait",
+            ),
         ]
 
     def __str__(self):

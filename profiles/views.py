@@ -29,7 +29,7 @@ def _member_institutions(user):
 
 
 def _can_browse_scientists(user) -> bool:
-    return user.is_coordinator or Membership.objects.filter(user=user).approved().exists()
+    return user.is_coordinator or bool(user.approved_institution_ids)
 
 
 def _visible_projects(user):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import dashboard as dash
 from agreements.models import Agreement, Stage
 from matching.models import Interest, Introduction, Match
 from tests import factories
@@ -444,3 +445,62 @@ MONTHS_ES = [
     "noviembre",
     "diciembre",
 ]
+
+
+@pytest.mark.parametrize(
+    "days, median",
+    [([1, 4, 4, 9], 4), ([1, 4, 6, 9], 5), ([2, 2, 7], 2), ([30], 30), ([], None)],
+)
+def test_median_days_to_sign_of_an_even_or_odd_number_of_agreements(data, days, median):
+    agreements = list(Agreement.objects.order_by("pk"))
+    Agreement.objects.update(days_to_sign=None)
+    for agreement, n in zip(agreements, days, strict=False):
+        Agreement.objects.filter(pk=agreement.pk).update(days_to_sign=n)
+    assert dash.median_days_to_sign(Agreement.objects.all()) == median
+
+
+def test_figures_read_the_profiles_once_and_the_agreements_in_few_queries(data, today):
+    with CaptureQueriesContext(connection) as ctx:
+        dash._figures({"area": "biology_chemistry"}, today)
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([s for s in sql if 'FROM "profiles_scientistprofile"' in s]) == 1
+    assert len([s for s in sql if 'FROM "agreements_agreement"' in s]) == 4
+    assert len(sql) <= 9
+
+
+def test_kept_figures_hold_their_labels_as_text_in_the_language_asked(data, today, settings):
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+
+    def lazy_values(value):
+        if isinstance(value, Promise):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from lazy_values(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from lazy_values(v)
+
+    with translation.override("es"):
+        dash.figures({}, today=today)  # computed and kept
+        kept = dash.figures({}, today=today)
+    assert not list(lazy_values(kept))
+    assert [r["label"] for r in kept["stage_rows"]][2] == "Firmado"
+
+
+def test_more_agreements_needing_attention_than_listed_are_all_counted(
+    client, data, settings, monkeypatch
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    monkeypatch.setattr(dash, "ATTENTION_LIMIT", 5)
+    for _ in range(4):
+        factories.AgreementFactory(stage=Stage.STALLED)
+    response, tables = get(client, data)
+    assert "7 agreements need attention." in response.text
+    assert "The 5 with the oldest activity are listed." in response.text
+    assert len(tables["attention-table"]) == 5
+    _, tables = get(client, data, "?state=MX-JAL")
+    assert list(tables["attention-table"]) == ["a2"]
