@@ -8,11 +8,13 @@ code in Python: one query each, portable to SQLite and PostgreSQL.
 
 import datetime
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +25,8 @@ from profiles.models import Membership, ScientistProfile
 
 from .filters import agreement_q, pair_q, portrait_q
 from .models import Agreement, Milestone, Stage
+
+logger = logging.getLogger(__name__)
 
 # Counts of agreements are plural in Spanish ("Firmados"), a stage is singular
 # ("Firmado"): the context keeps them apart in the catalogue.
@@ -552,12 +556,49 @@ def _version() -> int:
     return version
 
 
+REFRESH_QUEUED_KEY = "dashboard:refresh-queued"
+
+
 def forget_figures(**_kwargs) -> None:
-    """Signal receiver: every cached figure is out of date."""
+    """Signal receiver: every cached figure is out of date; the network's
+    figures (no filter) are computed again in the background."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): nothing cached under it
         cache.add(VERSION_KEY, 1, timeout=None)
+    _queue_refresh()
+
+
+def _queue_refresh() -> None:
+    """Queue refresh_figures once for a burst of saves, DASHBOARD_REFRESH_SECONDS
+    after the first, so that a coordinator opening the dashboard finds the
+    figures kept instead of waiting for them. Without a worker (tasks run in
+    the saving process) the page computes them when asked, as soon."""
+    delay = settings.DASHBOARD_REFRESH_SECONDS
+    if not (delay and settings.DASHBOARD_CACHE_SECONDS) or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    if not cache.add(REFRESH_QUEUED_KEY, 1, timeout=delay):
+        return  # already queued: it reads the figures as they are when it runs
+
+    def send() -> None:
+        from kombu.exceptions import OperationalError
+
+        from .tasks import refresh_dashboard_figures
+
+        try:
+            refresh_dashboard_figures.apply_async(countdown=delay)
+        except OperationalError:  # the broker is down: the page computes them
+            logger.exception("Could not queue the dashboard's refresh")
+
+    transaction.on_commit(send)
+
+
+def refresh_figures(today: datetime.date) -> None:
+    """Compute and keep the network's figures in every language (the ones
+    still kept are left as they are)."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            figures({}, today=today)
 
 
 def _key(filters: dict, today: datetime.date) -> str:

@@ -310,6 +310,9 @@ MILESTONE_DUE_SOON_DAYS = env.int("MILESTONE_DUE_SOON_DAYS", default=7)
 # The coordinators' dashboard keeps its figures this long (0: always recomputed);
 # a saved agreement, milestone, introduction or interest refreshes them at once.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+# Seconds after a save that changes them before a worker computes the
+# network's dashboard figures again (0: only when a coordinator asks).
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=5)
 
 SITE_NAME = "Red Diáspora MX"
 # allauth would otherwise prefix its emails' subjects with the request's host.

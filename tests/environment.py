@@ -9,3 +9,6 @@ in a separate process.
 import os
 
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# No dashboard refresh queued after every save of every test (with a live
+# broker they would pile up); tests/agreements/test_dashboard.py turns it on.
+os.environ.setdefault("DASHBOARD_REFRESH_SECONDS", "0")

@@ -504,3 +504,60 @@ def test_more_agreements_needing_attention_than_listed_are_all_counted(
     assert len(tables["attention-table"]) == 5
     _, tables = get(client, data, "?state=MX-JAL")
     assert list(tables["attention-table"]) == ["a2"]
+
+
+@pytest.fixture
+def refreshing(settings, monkeypatch):
+    """A worker behind a broker: refreshes are queued, here recorded."""
+    from django.core.cache import cache
+
+    from agreements import tasks
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    settings.DASHBOARD_REFRESH_SECONDS = 5
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    cache.delete(dash.REFRESH_QUEUED_KEY)
+    queued = []
+    monkeypatch.setattr(
+        tasks.refresh_dashboard_figures, "apply_async", lambda **kw: queued.append(kw)
+    )
+    return queued
+
+
+def test_a_burst_of_saves_queues_one_refresh_that_keeps_the_figures_for_the_next_visit(
+    data, refreshing, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from agreements import tasks
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            factories.AgreementFactory(stage=Stage.PROPOSED)
+        factories.InterestFactory()
+    assert refreshing == [{"countdown": 5}]
+
+    tasks.refresh_dashboard_figures()  # as the worker runs it, 5 s later
+    computed = []
+    monkeypatch.setattr(dash, "_figures", lambda *args: computed.append(args) or {})
+    for language in ("es", "en"):
+        with translation.override(language):
+            dash.figures({}, today=timezone.localdate())
+    assert computed == []  # both languages were kept
+
+
+def test_a_save_stands_when_the_refresh_cannot_be_queued(
+    db, refreshing, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from agreements import tasks
+
+    def broker_down(**_kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.refresh_dashboard_figures, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = factories.AgreementFactory()
+    assert Agreement.objects.filter(pk=agreement.pk).exists()
+    assert "Could not queue the dashboard's refresh" in caplog.text
