@@ -270,6 +270,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The dashboard's figures are kept per day: the first coordinator of the
+    # day finds them computed.
+    "agreements-dashboard-new-day": {
+        "task": "agreements.tasks.refresh_dashboard_figures",
+        "schedule": crontab(hour=0, minute=1),
+        "options": {"expires": 60 * 60},
+    },
 }
 # The weekly digest and the email sweep are stored schedules (notifications
 # migration 0002), editable in the admin like the daily follow-ups.

@@ -561,3 +561,13 @@ def test_a_save_stands_when_the_refresh_cannot_be_queued(
         agreement = factories.AgreementFactory()
     assert Agreement.objects.filter(pk=agreement.pk).exists()
     assert "Could not queue the dashboard's refresh" in caplog.text
+
+
+def test_the_dashboard_figures_are_computed_by_a_worker_at_the_start_of_each_day(settings):
+    from diaspora.celery import app
+
+    app.loader.import_default_modules()  # the tasks of every app, as a worker loads them
+    entry = settings.CELERY_BEAT_SCHEDULE["agreements-dashboard-new-day"]
+    assert entry["task"] == "agreements.tasks.refresh_dashboard_figures"
+    assert entry["task"] in app.tasks
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {1})
