@@ -727,23 +727,24 @@ def refresh_floors(side: str, owners=None) -> None:
         )
 
 
+_FLOOR_ROW = np.dtype([("owner", ">i8"), ("score", ">f8"), ("other", ">i8")])
+
+
 def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Owner ids (sorted), k-th scores and k-th other ids of one side's floors."""
     table = connection.ops.quote_name(MatchFloor._meta.db_table)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            # Each column as one binary string: 100,000 floors arrive in a
-            # third of the time rows of Python objects take.
+            # Every row as 24 bytes of one binary string: 100,000 floors arrive
+            # in half the time rows of Python objects take.
             cur.execute(
-                "SELECT string_agg(int8send(owner_id), ''::bytea), "  # noqa: S608 - constant
-                "string_agg(float8send(score), ''::bytea), "
-                f"string_agg(int8send(other_id), ''::bytea) FROM {table} WHERE side = %s",
+                "SELECT string_agg(int8send(owner_id) || float8send(score) "  # noqa: S608
+                f"|| int8send(other_id), ''::bytea) FROM {table} WHERE side = %s",
                 [side],
             )
-            owners, scores, others = (
-                np.frombuffer(b"" if v is None else bytes(v), dtype)
-                for v, dtype in zip(cur.fetchone(), (">i8", ">f8", ">i8"), strict=True)
-            )
+            (blob,) = cur.fetchone()
+            rows = np.frombuffer(b"" if blob is None else bytes(blob), _FLOOR_ROW)
+            owners, scores, others = rows["owner"], rows["score"], rows["other"]
         else:
             cur.execute(
                 f"SELECT owner_id, score, other_id FROM {table} WHERE side = %s",  # noqa: S608

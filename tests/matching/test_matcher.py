@@ -396,3 +396,17 @@ def test_a_project_edit_rebuilds_a_scientists_list_only_when_it_may_leave_it(
 
     assert (scientist.pk in rebuild) is rebuilds
     assert scientist.pk in keep  # the project's own list: its only candidate
+
+
+def test_the_floors_read_for_rescoring_are_the_stored_ones(db):
+    from matching.models import MatchFloor
+
+    _random_world(random.Random(8))
+    matcher.run_full_rematch()
+    for side in ("scientist", "project"):
+        owners, scores, others = matcher._floors(side)
+        stored = sorted(
+            MatchFloor.objects.filter(side=side).values_list("owner_id", "score", "other_id")
+        )
+        assert stored  # the world is big enough for full lists
+        assert list(zip(owners.tolist(), scores.tolist(), others.tolist(), strict=True)) == stored
