@@ -308,7 +308,7 @@ def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
         "scientist", "project__institution", "coordinator"
     )
     by_pk = {a.pk: a for a in found.prefetch_related(members)}
-    rows = [by_pk[pk] for pk in first]
+    rows = [by_pk[pk] for pk in first if pk in by_pk]  # one deleted meanwhile: left out
     with_overdue = set(
         Milestone.objects.filter(
             agreement_id__in=[a.pk for a in rows], done=False, due_on__lt=today
@@ -560,12 +560,23 @@ REFRESH_QUEUED_KEY = "dashboard:refresh-queued"
 
 
 def forget_figures(**_kwargs) -> None:
-    """Signal receiver: every cached figure is out of date; the network's
-    figures (no filter) are computed again in the background."""
+    """Signal receiver: every cached figure is out of date, now (for the rest
+    of this request) and again when the save commits (figures computed in
+    between, by a page or the refresh, did not see it); the network's figures
+    (no filter) are then computed again in the background."""
+    _next_version()
+    transaction.on_commit(_after_commit)
+
+
+def _next_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): nothing cached under it
         cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def _after_commit() -> None:
+    _next_version()
     _queue_refresh()
 
 
@@ -574,23 +585,20 @@ def _queue_refresh() -> None:
     after the first, so that a coordinator opening the dashboard finds the
     figures kept instead of waiting for them. Without a worker (tasks run in
     the saving process) the page computes them when asked, as soon."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import refresh_dashboard_figures
+
     delay = settings.DASHBOARD_REFRESH_SECONDS
     if not (delay and settings.DASHBOARD_CACHE_SECONDS) or settings.CELERY_TASK_ALWAYS_EAGER:
         return
     if not cache.add(REFRESH_QUEUED_KEY, 1, timeout=delay):
-        return  # already queued: it reads the figures as they are when it runs
-
-    def send() -> None:
-        from kombu.exceptions import OperationalError
-
-        from .tasks import refresh_dashboard_figures
-
-        try:
-            refresh_dashboard_figures.apply_async(countdown=delay)
-        except OperationalError:  # the broker is down: the page computes them
-            logger.exception("Could not queue the dashboard's refresh")
-
-    transaction.on_commit(send)
+        return  # already queued, to run after this save: it will see it
+    try:
+        # No retries: a save must not wait on a broker that is down.
+        refresh_dashboard_figures.apply_async(countdown=delay, retry=False)
+    except OperationalError:  # the page computes them when asked
+        logger.exception("Could not queue the dashboard's refresh")
 
 
 def refresh_figures(today: datetime.date) -> None:
@@ -605,7 +613,8 @@ def _key(filters: dict, today: datetime.date) -> str:
     def code(value):
         return str(getattr(value, "pk", value) or "")
 
-    wanted = ",".join(f"{k}={code(v)}" for k, v in sorted(filters.items()))
+    # an empty field filters nothing: the same figures as without it
+    wanted = ",".join(f"{k}={code(v)}" for k, v in sorted(filters.items()) if code(v))
     digest = hashlib.sha256(wanted.encode()).hexdigest()[:32]
     return f"dashboard:{_version()}:{today.isoformat()}:{get_language()}:{digest}"
 

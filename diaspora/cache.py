@@ -44,4 +44,5 @@ class ForgivingRedisCache(RedisCache):
     touch = _forgiving("touch", False)
     delete = _forgiving("delete", False)
     delete_many = _forgiving("delete_many", None)
+    incr = _forgiving("incr", None)
     clear = _forgiving("clear", False)

@@ -117,12 +117,9 @@ else:
         }
     }
 
-# Sessions are read from that cache when it is Redis and written through to the
-# database (cached_db): a signed-in request reads no session row. While Redis is
-# down they are read from the database. Without Redis the cache is itself a
-# table, and plain database sessions are as quick.
-if REDIS_URL.startswith("redis"):
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only (Django's default engine), not in the
+# cache: the cache forgives Redis errors, so a logout during a Redis blip would
+# leave a cached copy of the session that opens the account again afterwards.
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -399,7 +399,10 @@ def _count_queries(client):
     return len(ctx.captured_queries)
 
 
-def test_number_of_queries_does_not_grow_with_rows(client, data, django_assert_max_num_queries):
+def test_number_of_queries_does_not_grow_with_rows(
+    client, data, settings, django_assert_max_num_queries
+):
+    settings.DASHBOARD_CACHE_SECONDS = 0  # every figure computed on each request
     client.force_login(data["coordinator"])
     small = _count_queries(client)
     _add_rows(30)
@@ -535,7 +538,7 @@ def test_a_burst_of_saves_queues_one_refresh_that_keeps_the_figures_for_the_next
         for _ in range(3):
             factories.AgreementFactory(stage=Stage.PROPOSED)
         factories.InterestFactory()
-    assert refreshing == [{"countdown": 5}]
+    assert refreshing == [{"countdown": 5, "retry": False}]
 
     tasks.refresh_dashboard_figures()  # as the worker runs it, 5 s later
     computed = []
@@ -571,3 +574,28 @@ def test_the_dashboard_figures_are_computed_by_a_worker_at_the_start_of_each_day
     assert entry["task"] == "agreements.tasks.refresh_dashboard_figures"
     assert entry["task"] in app.tasks
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {1})
+
+
+def test_figures_computed_before_a_save_commits_are_not_kept_after_it(
+    data, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A page or the refresh may compute the figures between a save and its
+    commit, without it: the commit drops them again."""
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.AgreementFactory(stage=Stage.PROPOSED)
+        before_commit = dash.figures({}, today=today)["stages"]["total"]
+    computed = []
+    real = dash._figures
+    monkeypatch.setattr(dash, "_figures", lambda *a: computed.append(a) or real(*a))
+    assert dash.figures({}, today=today)["stages"]["total"] == before_commit
+    assert len(computed) == 1  # computed again after the commit, not read from before it
+
+
+def test_an_empty_filter_reads_the_same_kept_figures_as_none(data, settings, monkeypatch):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    today = timezone.localdate()
+    dash.figures({}, today=today)
+    monkeypatch.setattr(dash, "_figures", lambda *a: pytest.fail("computed again"))
+    dash.figures({"stage": "", "area": None}, today=today)
