@@ -32,8 +32,15 @@ KINDS = {
 
 
 def _instances(kind: str, ids=None):
+    """Profiles or projects with each stored vector's digest and size, not the
+    vector (what _stale needs)."""
     model, _embedding, _fk, _record = KINDS[kind]
-    qs = model.objects.select_related("embedding").order_by("id")
+    qs = (
+        model.objects.select_related("embedding")
+        .defer("embedding__vector")
+        .annotate(vector_size=Length("embedding__vector"))
+        .order_by("id")
+    )
     if kind == "project":
         qs = qs.select_related("institution")
     if ids is not None:
@@ -42,28 +49,11 @@ def _instances(kind: str, ids=None):
 
 
 def _stale(kind: str, instances) -> list[tuple[int, str]]:
-    """(id, text) of the instances whose stored vector is missing or of another text."""
+    """(id, text) of the instances whose stored vector is missing, malformed or
+    of another text: the vectors attach_embedding would not use."""
     to_record = KINDS[kind][3]
     out = []
     for instance in instances:
-        record = to_record(instance)
-        if record.vector is None and record.document.strip():
-            out.append((instance.pk, record.document))
-    return out
-
-
-def missing_ids(kind: str) -> list[int]:
-    """Ids of profiles (kind 'scientist') or projects whose vector is missing or
-    stale (as _stale decides), reading each stored vector's digest and size,
-    not the vector."""
-    to_record = KINDS[kind][3]
-    qs = (
-        _instances(kind)
-        .defer("embedding__vector")
-        .annotate(vector_size=Length("embedding__vector"))
-    )
-    out = []
-    for instance in qs.iterator(chunk_size=2000):
         document = to_record(instance, with_vector=False).document
         if not document.strip():
             continue
@@ -72,8 +62,13 @@ def missing_ids(kind: str) -> list[int]:
         except ObjectDoesNotExist:  # not embedded yet
             digest = None
         if digest != semantic.text_digest(document) or instance.vector_size != semantic.DIM:
-            out.append(instance.pk)
+            out.append((instance.pk, document))
     return out
+
+
+def missing_ids(kind: str) -> list[int]:
+    """Ids of profiles (kind 'scientist') or projects whose vector is missing or stale."""
+    return [pk for pk, _text in _stale(kind, _instances(kind).iterator(chunk_size=2000))]
 
 
 def embed(kind: str, ids) -> int:

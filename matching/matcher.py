@@ -193,9 +193,9 @@ def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
 BLOCK = 2000  # ids per cached block of features for incremental rescoring
 
 
-def _feature_blocks(kind: str, model: FittedModel) -> list[tuple[list, Features]]:
-    """Records and features of all scientists (or open projects) in blocks of
-    ids; a block is rebuilt only when one of its rows changed."""
+def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
+    """Features of all scientists (or open projects) in blocks of ids; a block
+    is rebuilt only when one of its rows changed."""
     if kind == "scientists":
         qs = ScientistProfile.objects.select_related("embedding")
         vectors = ScientistEmbedding.objects.annotate(b=F("scientist_id") / BLOCK)
@@ -236,8 +236,8 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[tuple[list, Features]
             else:
                 recs = [ProjectRecord.from_project(x) for x in rows.select_related("institution")]
                 feats = project_features(model, recs)
-            blocks[b] = (stamp, recs, feats)
-        return [(blocks[b][1], blocks[b][2]) for b in sorted(blocks)]
+            blocks[b] = (stamp, feats)
+        return [blocks[b][1] for b in sorted(blocks)]
 
 
 # ------------------------------------------------------------------ ranking
@@ -519,8 +519,8 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
                 cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             t1 = time.perf_counter()
             TIMINGS["score_s"] += t1 - t0
-            ii, jj = (np.array(sorted(keep), np.intp).reshape(-1, 2).T) if keep else ([], [])
-            rows = _rows_at(S.ids, Pc.ids, block, np.asarray(ii, np.intp), np.asarray(jj, np.intp))
+            cells = np.array(sorted(keep), np.intp).reshape(-1, 2)
+            rows = _rows_at(S.ids, Pc.ids, block, cells[:, 0], cells[:, 1])
             TIMINGS["rows_s"] += time.perf_counter() - t1
             TIMINGS["rows_written"] += len(rows.scores)
             (store or _store)(rows)
@@ -827,7 +827,7 @@ def _scores_against(kind: str, these: Features, model: FittedModel):
     row per scientist, or one vector for the project, [(ids, block)])."""
     ids, totals, blocks = [], [], []
     today = scoring_date(model)
-    for _recs, F_ in _feature_blocks(kind, model):
+    for F_ in _feature_blocks(kind, model):
         if kind == "projects":
             block = score_block(these, F_, today=today)
         else:
