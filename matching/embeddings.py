@@ -11,71 +11,78 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Length
 
 from profiles.models import Project, ScientistProfile
 
 from .models import ProjectEmbedding, ScientistEmbedding
 from .scoring import semantic
-from .scoring.records import ProjectRecord, ScientistRecord
+from .scoring.records import (
+    INSTITUTION_COLUMNS,
+    PROJECT_COLUMNS,
+    SCIENTIST_COLUMNS,
+    ProjectRecord,
+    ScientistRecord,
+)
 
 log = logging.getLogger(__name__)
 
 CHUNK = 200  # texts per task: about a minute of work on one core
 
 KINDS = {
-    "scientist": (ScientistProfile, ScientistEmbedding, "scientist", ScientistRecord.from_profile),
-    "project": (Project, ProjectEmbedding, "project", ProjectRecord.from_project),
+    "scientist": (ScientistProfile, ScientistEmbedding, "scientist", ScientistRecord),
+    "project": (Project, ProjectEmbedding, "project", ProjectRecord),
+}
+COLUMNS = {
+    "scientist": SCIENTIST_COLUMNS,
+    "project": (*PROJECT_COLUMNS, *INSTITUTION_COLUMNS),
 }
 
 
-def _instances(kind: str, ids=None):
-    """Profiles or projects with each stored vector's digest and size, not the
-    vector (what _stale needs)."""
-    model, _embedding, _fk, _record = KINDS[kind]
-    qs = (
-        model.objects.select_related("embedding")
-        .defer("embedding__vector")
-        .annotate(vector_size=Length("embedding__vector"))
-        .order_by("id")
-    )
-    if kind == "project":
-        qs = qs.select_related("institution")
+def _rows(kind: str, ids=None):
+    """Profiles' or projects' columns (plain rows) with each stored vector's
+    digest and size, not the vector (what _stale needs)."""
+    model = KINDS[kind][0]
+    qs = model.objects.order_by("id")
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
-    return qs
+    return qs.values(
+        "id",
+        *COLUMNS[kind],
+        stored_digest=F("embedding__text_digest"),
+        vector_size=Length("embedding__vector"),
+    )
 
 
-def _stale(kind: str, instances) -> list[tuple[int, str]]:
-    """(id, text) of the instances whose stored vector is missing, malformed or
-    of another text: the vectors attach_embedding would not use."""
-    to_record = KINDS[kind][3]
+def _stale(kind: str, rows) -> list[tuple[int, str]]:
+    """(id, text) of the rows whose stored vector is missing, malformed or
+    of another text: the vectors attach_vector would not use."""
+    record_class = KINDS[kind][3]
     out = []
-    for instance in instances:
-        document = to_record(instance, with_vector=False).document
+    for row in rows:
+        document = record_class.from_values(row).document
         if not document.strip():
             continue
-        try:
-            digest = instance.embedding.text_digest
-        except ObjectDoesNotExist:  # not embedded yet
-            digest = None
-        if digest != semantic.text_digest(document) or instance.vector_size != semantic.DIM:
-            out.append((instance.pk, document))
+        if (
+            row["stored_digest"] != semantic.text_digest(document)
+            or row["vector_size"] != semantic.DIM
+        ):
+            out.append((row["id"], document))
     return out
 
 
 def missing_ids(kind: str) -> list[int]:
     """Ids of profiles (kind 'scientist') or projects whose vector is missing or stale."""
-    return [pk for pk, _text in _stale(kind, _instances(kind).iterator(chunk_size=2000))]
+    return [pk for pk, _text in _stale(kind, _rows(kind).iterator(chunk_size=2000))]
 
 
 def embed(kind: str, ids) -> int:
     """Compute and store the vectors of these profiles or projects where they
     are missing or stale; returns how many were computed. Safe to run twice."""
-    _model, embedding_model, fk, _record = KINDS[kind]
-    todo = _stale(kind, _instances(kind, ids))
+    model, embedding_model, fk, _record = KINDS[kind]
+    todo = _stale(kind, _rows(kind, ids))
     if not todo:
         return 0
     texts = [text for _pk, text in todo]
@@ -92,7 +99,9 @@ def embed(kind: str, ids) -> int:
     ]
     with transaction.atomic():
         # A row deleted meanwhile is skipped: its vector is not needed.
-        alive = set(_instances(kind, [pk for pk, _t in todo]).values_list("id", flat=True))
+        alive = set(
+            model.objects.filter(id__in=[pk for pk, _t in todo]).values_list("id", flat=True)
+        )
         embedding_model.objects.bulk_create(
             [row for row in rows if getattr(row, f"{fk}_id") in alive],
             update_conflicts=True,

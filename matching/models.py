@@ -95,6 +95,16 @@ class Interest(models.Model):
                 condition=Q(decision__in=InterestDecision.values), name="interest_decision_known"
             ),
         ]
+        indexes = [
+            # The dashboard's distinct pairs with interest shown: an index-only
+            # scan in pair order instead of hashing every row (21 ms against
+            # 73 ms at 135,000 interests).
+            models.Index(
+                fields=["scientist", "project"],
+                condition=Q(decision=InterestDecision.INTERESTED),
+                name="interest_interested_pair",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.side}: {self.decision} ({self.scientist} ~ {self.project})"

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import COORDINATORS_GROUP
+from accounts.models import COORDINATORS_GROUP, User
 from profiles.models import Membership
 from tests import factories
 
@@ -51,3 +51,28 @@ def test_a_member_whose_membership_ends_no_longer_browses_scientists(client, rol
     assert client.get(url).status_code == 200
     Membership.objects.filter(user=roles.member).update(status=Membership.Status.REJECTED)
     assert client.get(url).status_code == 403
+
+
+def test_the_coordinators_offered_are_the_active_group_members_and_superusers_once_each():
+    in_group = factories.CoordinatorFactory(full_name="Ana Coordinadora")
+    superuser_in_group = factories.CoordinatorFactory(full_name="Beto Admin", is_superuser=True)
+    superuser = factories.UserFactory(full_name="Carla Admin", is_superuser=True, is_staff=True)
+    factories.CoordinatorFactory(full_name="Dora Inactiva", is_active=False)
+    factories.UserFactory(full_name="Eva Científica")
+    factories.UserFactory(full_name="Fer Admin inactivo", is_superuser=True, is_active=False)
+
+    offered = list(User.objects.coordinators().order_by("full_name"))
+
+    assert offered == [in_group, superuser_in_group, superuser]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_the_coordinators_are_found_without_reading_every_user():
+    factories.CoordinatorFactory()
+    factories.UserFactory.create_batch(30)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at 100,000 users
+        plan = User.objects.coordinators().explain()
+    # the superusers through their partial index (the group's members are a
+    # handful of rows), not a pass over every user for `is_superuser OR ...`
+    assert "user_superusers" in plan

@@ -599,3 +599,27 @@ def test_an_empty_filter_reads_the_same_kept_figures_as_none(data, settings, mon
     dash.figures({}, today=today)
     monkeypatch.setattr(dash, "_figures", lambda *a: pytest.fail("computed again"))
     dash.figures({"stage": "", "area": None}, today=today)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_pairs_with_interest_are_counted_from_their_own_index():
+    """The funnel's "Interest shown" reads the pairs in order from a partial
+    index instead of hashing every interest (a third of the time at 135,000)."""
+    for _ in range(3):
+        Interest.objects.create(
+            scientist=factories.ScientistProfileFactory(),
+            project=factories.ProjectFactory(),
+            side=Interest.Side.SCIENTIST,
+            decision=Interest.Decision.INTERESTED,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at 100,000 rows
+        cursor.execute("SET LOCAL enable_hashagg = off")
+        plan = (
+            Interest.objects.filter(decision=Interest.Decision.INTERESTED)
+            .values("scientist_id", "project_id")
+            .distinct()
+            .explain()
+        )
+    assert "interest_interested_pair" in plan

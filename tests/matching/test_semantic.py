@@ -12,7 +12,7 @@ from django.urls import reverse
 from matching import embeddings, matcher, tasks
 from matching.models import Match, ProjectEmbedding, ScientistEmbedding
 from matching.scoring import score_pair, semantic
-from matching.scoring.records import ScientistRecord
+from matching.scoring.records import ProjectRecord, ScientistRecord
 from profiles.models import ScientistProfile
 from tests import factories
 
@@ -222,3 +222,39 @@ def test_embed_missing_command_reports_progress_and_then_has_nothing_to_do(db):
 def test_embed_missing_refuses_an_empty_chunk(db):
     with pytest.raises(CommandError, match="--chunk"):
         call_command("embed_missing", "--chunk", "0")
+
+
+def _same_record(a, b) -> bool:
+    vectors_match = (a.vector is None and b.vector is None) or (
+        a.vector is not None and b.vector is not None and np.array_equal(a.vector, b.vector)
+    )
+    a.vector = b.vector = None
+    return vectors_match and a == b
+
+
+def test_records_read_in_bulk_are_the_records_of_the_saved_profiles_and_projects(db):
+    embedded = _scientist(GROUNDWATER_PROFILE, keywords=["recarga de acuíferos"])
+    stale = _scientist(COGNATE_NEAR_MISS)
+    malformed = _scientist(GROUNDWATER_PROFILE + " Also karst.")
+    never = _scientist("")
+    project = _groundwater_project()
+    embeddings.embed_missing()
+    stale.summary = GROUNDWATER_PROFILE + " New text."
+    stale.save()
+    ScientistEmbedding.objects.filter(scientist=malformed).update(vector=b"\x01\x02")
+
+    bulk = matcher.scientist_records()
+    one_by_one = [
+        ScientistRecord.from_profile(ScientistProfile.objects.get(pk=p.pk))
+        for p in (embedded, stale, malformed, never)
+    ]
+    assert [r.id for r in bulk] == [r.id for r in one_by_one]
+    assert bulk[0].vector is not None and bulk[0].language == "en"
+    assert [r.vector is None for r in bulk] == [False, True, True, True]
+    assert all(_same_record(a, b) for a, b in zip(bulk, one_by_one, strict=True))
+
+    (project_record,) = matcher.open_project_records()
+    project.refresh_from_db()
+    assert project_record.vector is not None
+    assert project_record.institution_name == project.institution.name
+    assert _same_record(project_record, ProjectRecord.from_project(project))

@@ -9,7 +9,7 @@ import pytest
 
 from demo.synthetic import synthetic_world
 from matching import matcher
-from matching.models import Match
+from matching.models import Match, MatchFloor
 from matching.scoring.engine import (
     FittedModel,
     project_features,
@@ -139,6 +139,19 @@ def test_prune_keeps_exactly_the_rows_in_a_top_k_of_either_side(db):
     assert {(m.scientist_id, m.project_id) for m in Match.objects.all()} == keep
     assert deleted == total - len(keep)
     assert len(keep) < len(scores)  # the case pruned something
+    # every owner with K rows has its K-th (ties: lower id first) as its floor
+    kept = {pair: scores[pair] for pair in keep}
+    for side, owner in (("scientist", 0), ("project", 1)):
+        ranked = {}
+        for pair, score in kept.items():
+            ranked.setdefault(pair[owner], []).append((-score, pair[1 - owner]))
+        expected = {
+            o: (-sorted(entries)[2][0], sorted(entries)[2][1])
+            for o, entries in ranked.items()
+            if len(entries) >= 3
+        }
+        floors = MatchFloor.objects.filter(side=side)
+        assert {f.owner_id: (f.score, f.other_id) for f in floors} == expected
 
 
 def test_explainer_follows_a_record_that_changed():
