@@ -55,7 +55,14 @@ from threadpoolctl import ThreadpoolController
 from profiles.models import Institution, Project, ScientistProfile
 
 from .embeddings import embed_missing
-from .models import Match, MatchFloor, MatchRun, ProjectEmbedding, ScientistEmbedding
+from .models import (
+    FittedModelCopy,
+    Match,
+    MatchFloor,
+    MatchRun,
+    ProjectEmbedding,
+    ScientistEmbedding,
+)
 from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
     COMPONENTS,
@@ -131,8 +138,9 @@ def fit_model() -> FittedModel:
     model, matrix = FittedModel.fit(scientists, projects)
     model.token = uuid.uuid4().hex
     model.today = timezone.localdate()
-    cache.set(MODEL_KEY, zlib.compress(pickle.dumps(model, protocol=5), 1), timeout=None)
-    cache.set(MODEL_TOKEN_KEY, model.token, timeout=None)
+    blob = zlib.compress(pickle.dumps(model, protocol=5), 1)
+    FittedModelCopy.objects.update_or_create(id=1, defaults={"token": model.token, "blob": blob})
+    _share(model.token, blob)
     with _lock:
         _state.clear()
         _state["model"] = model
@@ -168,25 +176,43 @@ def current_model() -> FittedModel:
         token = cache.get(MODEL_TOKEN_KEY)
         if model is not None and (token is None or token == getattr(model, "token", None)):
             return model
-        blob = cache.get(MODEL_KEY)
-        model = None
-        if blob is not None:
-            try:
-                model = pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own cache
-            except Exception:  # noqa: BLE001 - a stale or foreign blob: refit
-                model = None
+        model = _unpickled(cache.get(MODEL_KEY))
         if model is None:
-            return fit_model()
+            # The cache lost it (a Redis restart): the copy in the database,
+            # shared again; a refit only when there is none.
+            stored = FittedModelCopy.objects.filter(id=1).first()
+            model = _unpickled(stored.blob if stored else None)
+            if model is None:
+                return fit_model()
+            _share(model.token, bytes(stored.blob))
         _state.clear()
         _state["model"] = model
         return model
 
 
-def forget_model() -> None:
-    """Drop the model and cached features (tests; after a refit elsewhere)."""
+def _share(token: str, blob: bytes) -> None:
+    cache.set(MODEL_KEY, blob, timeout=None)
+    cache.set(MODEL_TOKEN_KEY, token, timeout=None)
+
+
+def _unpickled(blob) -> FittedModel | None:
+    if blob is None:
+        return None
+    try:
+        return pickle.loads(zlib.decompress(blob))  # noqa: S301 - our own cache and database
+    except Exception:  # noqa: BLE001 - a stale or foreign blob: refit
+        return None
+
+
+def forget_model(*, stored: bool = True) -> None:
+    """Drop the model and cached features (benchmarks, tests), and its copy in
+    the database unless `stored` is False (a test's rollback drops that): the
+    next use fits anew."""
     with _lock:
         _state.clear()
     cache.delete_many([MODEL_KEY, MODEL_TOKEN_KEY])
+    if stored:
+        FittedModelCopy.objects.all().delete()
 
 
 def _projects_fingerprint():

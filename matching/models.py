@@ -135,6 +135,27 @@ class Introduction(models.Model):
         return f"{self.scientist} ~ {self.project}"
 
 
+class FittedModelCopy(models.Model):
+    """The matcher's fitted model as last fitted (pickled, compressed): the
+    cache holds it for speed, this row so that a cache lost (a Redis restart)
+    costs one read instead of a refit, which takes minutes at the network's
+    size and gives every stored score a new day and vocabulary."""
+
+    token = models.CharField(max_length=32, unique=True)
+    blob = models.BinaryField()
+    fitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fitted matcher model")
+        constraints = [
+            # one copy: the last fitted
+            models.CheckConstraint(condition=Q(id=1), name="fittedmodelcopy_one_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.token} ({self.fitted_at:%Y-%m-%d %H:%M})"
+
+
 class MatchRun(models.Model):
     """A full rematch, split in chunks; its progress is shown to coordinators."""
 

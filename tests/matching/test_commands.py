@@ -17,9 +17,9 @@ from tests import factories
 @pytest.fixture(autouse=True)
 def _fresh_model(settings):
     settings.MATCH_TOP_K = 2
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     yield
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ import random
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 
 from matching import matcher
 from matching.models import Match, MatchRun
+from matching.scoring.engine import FittedModel
 from profiles import vocab
 from tests import factories
 
@@ -60,9 +62,9 @@ INSTITUTIONS = [
 def _settings(settings):
     settings.MATCH_TOP_K = 3
     settings.MATCH_CHUNK_SIZE = 4
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     yield
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 def _random_world(rng, n_scientists=14, n_projects=9):
@@ -304,6 +306,37 @@ def test_a_refit_elsewhere_replaces_this_process_model(db):
     matcher._state.clear()
     matcher._state["model"] = first  # this worker still holds the old fit
     assert matcher.current_model().token == newer.token != first.token
+
+
+def test_a_lost_cache_brings_back_the_same_fit_from_the_database_without_refitting(db, monkeypatch):
+    _random_world(random.Random(12))
+    matcher.run_full_rematch()
+    before = _stored()
+    fitted = matcher.current_model()
+    cache.clear()  # Redis restarted: the shared model is gone
+    matcher._state.clear()  # and so is this process (a new worker)
+
+    def no_refit(*args, **kwargs):
+        raise AssertionError("refitted instead of reading the stored copy")
+
+    monkeypatch.setattr(FittedModel, "fit", no_refit)
+    restored = matcher.current_model()
+    assert (restored.token, restored.today, restored.version) == (
+        fitted.token,
+        fitted.today,
+        fitted.version,
+    )
+    assert cache.get(matcher.MODEL_TOKEN_KEY) == fitted.token  # shared again
+    for scientist_id in {s for s, _p in before}:
+        matcher.rescore_scientist(scientist_id)
+    assert _stored() == before  # the same scores: nothing rebuilt
+
+
+def test_forgetting_the_model_drops_its_stored_copy_too(db):
+    _random_world(random.Random(13))
+    first = matcher.current_model()
+    matcher.forget_model()
+    assert matcher.current_model().token != first.token
 
 
 @pytest.mark.parametrize("seed", [20, 21, 22, 23])

@@ -22,9 +22,9 @@ from tests.matching.test_matcher import _expected, _random_world, _stored
 def _small_runs(settings):
     settings.MATCH_TOP_K = 3
     settings.MATCH_CHUNK_SIZE = 4
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     yield
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 @pytest.fixture

@@ -33,9 +33,9 @@ COGNATE_NEAR_MISS = (
 
 @pytest.fixture(autouse=True)
 def _fresh_model():
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     yield
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 def _scientist(summary, **extra):

@@ -28,9 +28,9 @@ TODAY = datetime.date(2026, 11, 22)
 def _settings(settings):
     settings.MATCH_TOP_K = 3
     settings.MATCH_CHUNK_SIZE = 4
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     yield
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 def test_explainer_gives_exactly_the_reasons_of_reasons_for():

@@ -40,14 +40,14 @@ def test_a_full_rematch_shared_by_two_worker_processes_stores_what_one_process_s
     settings.MATCH_CHUNK_SIZE = 3
     with rescoring_suspended():
         _random_world(random.Random(35), n_scientists=45, n_projects=12)
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     in_process = matcher.run_full_rematch()
     assert in_process.status == MatchRun.Status.DONE
     expected = _stored()
     assert expected == _expected()
 
     Match.objects.all().delete()
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     worker = request.getfixturevalue("live_prefork_worker")
     run, _ = runs.begin_run()
     tasks.start_full_rematch_task.delay(run.pk)

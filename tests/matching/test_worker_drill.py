@@ -31,7 +31,7 @@ def _drill_settings(monkeypatch, settings):
     monkeypatch.setenv("MATCH_CHUNK_SIZE", str(CHUNK_SIZE))
     settings.MATCH_TOP_K = TOP_K
     settings.MATCH_CHUNK_SIZE = CHUNK_SIZE
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def _pool_processes(worker) -> list[int]:
 def _uninterrupted_rows(worker):
     """The suggestions a run nobody disturbed stores, on the same data."""
     Match.objects.all().delete()
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     run, _ = runs.begin_run()
     tasks.start_full_rematch_task.delay(run.pk)
     worker.wait_for(

@@ -76,7 +76,7 @@ def test_round_ref_uses_the_round_and_csv_prints_one_row_per_assignment():
 
 
 def test_each_score_is_the_pair_score_as_score_pairs_prints_it(tmp_path):
-    matcher.forget_model()
+    matcher.forget_model(stored=False)
     project = ProjectFactory(seats=1)
     ScientistProfileFactory(languages=["es"])
     call_command("match", "--all", stdout=io.StringIO())
