@@ -170,14 +170,21 @@ def scoring_date(model: FittedModel) -> datetime.date:
 
 def current_model() -> FittedModel:
     """The fitted model: this process's copy while it is the current one,
-    else the one in the shared cache (refitted nightly), else a new fit."""
+    else the one in the shared cache (refitted nightly), else its copy in the
+    database, else a new fit."""
     with _lock:
         model = _state.get("model")
         token = cache.get(MODEL_TOKEN_KEY)
         if model is not None and (token is None or token == getattr(model, "token", None)):
             return model
-        model = _unpickled(cache.get(MODEL_KEY))
-        if model is None:
+        blob = cache.get(MODEL_KEY)
+        model = _unpickled(blob)
+        if model is not None:
+            # a fit from before the copy was kept in the database (an upgrade)
+            FittedModelCopy.objects.get_or_create(
+                id=1, defaults={"token": model.token, "blob": blob}
+            )
+        else:
             # The cache lost it (a Redis restart): the copy in the database,
             # shared again; a refit only when there is none.
             stored = FittedModelCopy.objects.filter(id=1).first()

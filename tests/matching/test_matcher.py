@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from matching import matcher
-from matching.models import Match, MatchRun
+from matching.models import FittedModelCopy, Match, MatchRun
 from matching.scoring.engine import FittedModel
 from profiles import vocab
 from tests import factories
@@ -330,6 +330,15 @@ def test_a_lost_cache_brings_back_the_same_fit_from_the_database_without_refitti
     for scientist_id in {s for s, _p in before}:
         matcher.rescore_scientist(scientist_id)
     assert _stored() == before  # the same scores: nothing rebuilt
+
+
+def test_a_fit_only_in_the_cache_is_copied_to_the_database_when_first_read(db):
+    _random_world(random.Random(14))
+    fitted = matcher.fit_model()
+    FittedModelCopy.objects.all().delete()  # fitted before copies were kept
+    matcher._state.clear()
+    assert matcher.current_model().token == fitted.token
+    assert FittedModelCopy.objects.get().token == fitted.token
 
 
 def test_forgetting_the_model_drops_its_stored_copy_too(db):
