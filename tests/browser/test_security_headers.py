@@ -31,3 +31,21 @@ def test_admin_and_account_pages_work_under_the_content_security_policy(
         assert page.csp_violations == [], url
     shot(page, "mfa-index")
     ctx.close()
+
+
+def test_a_first_visit_asks_for_nothing_the_site_does_not_have(
+    transactional_db, browser, live_server
+):
+    """Every request a page makes (styles, scripts, the tab's icon) is found:
+    a newcomer's console shows no 404."""
+    context = browser.new_context(locale="es-MX")
+    page = context.new_page()
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    # the browser's own request for the tab's icon shows only in the console
+    page.on("console", lambda m: missing.append(m.text) if m.type == "error" else None)
+    for url in ("/", reverse("account_login"), reverse("account_signup")):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+    assert missing == []
+    context.close()
