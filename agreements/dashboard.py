@@ -120,20 +120,9 @@ def funnel(filters: dict, stages: dict) -> list[dict]:
     return rows
 
 
-def _breakdown(qs, field: str, labels: dict) -> list[dict]:
-    counts = qs.values(field).annotate(**_stage_counts()).order_by("-total", field)
-    return [
-        {
-            "code": row[field],
-            "label": labels.get(row[field], row[field] or _("Not given")),
-            **{k: row[k] for k in ("total", "active", "stalled", "completed")},
-        }
-        for row in counts
-    ]
-
-
 def _breakdown_of(rows, field: str, labels: dict) -> list[dict]:
-    """_breakdown() from the rows of by_project_side(), in the same order."""
+    """Agreements per value of `field`, most first, added up from rows grouped
+    by it (and maybe more: by_project_side()), each with the BREAKDOWN_KEYS."""
     totals: dict = {}
     for r in rows:
         bucket = totals.setdefault(r[field], dict.fromkeys(BREAKDOWN_KEYS, 0))
@@ -427,7 +416,15 @@ def _figures(filters: dict, today: datetime.date) -> dict:
             _("Mexican state"),
             _breakdown_of(grouped, "project__institution__state", states),
         ),
-        ("country", _("Country of residence"), _breakdown(qs, "scientist__country", countries)),
+        (
+            "country",
+            _("Country of residence"),
+            _breakdown_of(
+                qs.values("scientist__country").annotate(**_stage_counts()).order_by(),
+                "scientist__country",
+                countries,
+            ),
+        ),
         (
             "institution_kind",
             _("Institution kind"),

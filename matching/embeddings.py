@@ -19,13 +19,7 @@ from profiles.models import Project, ScientistProfile
 
 from .models import ProjectEmbedding, ScientistEmbedding
 from .scoring import semantic
-from .scoring.records import (
-    INSTITUTION_COLUMNS,
-    PROJECT_COLUMNS,
-    SCIENTIST_COLUMNS,
-    ProjectRecord,
-    ScientistRecord,
-)
+from .scoring.records import ProjectRecord, ScientistRecord
 
 log = logging.getLogger(__name__)
 
@@ -35,22 +29,18 @@ KINDS = {
     "scientist": (ScientistProfile, ScientistEmbedding, "scientist", ScientistRecord),
     "project": (Project, ProjectEmbedding, "project", ProjectRecord),
 }
-COLUMNS = {
-    "scientist": SCIENTIST_COLUMNS,
-    "project": (*PROJECT_COLUMNS, *INSTITUTION_COLUMNS),
-}
 
 
 def _rows(kind: str, ids=None):
     """Profiles' or projects' columns (plain rows) with each stored vector's
     digest and size, not the vector (what _stale needs)."""
-    model = KINDS[kind][0]
+    model, _embedding, _fk, record_class = KINDS[kind]
     qs = model.objects.order_by("id")
     if ids is not None:
         qs = qs.filter(id__in=list(ids))
     return qs.values(
         "id",
-        *COLUMNS[kind],
+        *record_class.COLUMNS,
         stored_digest=F("embedding__text_digest"),
         vector_size=Length("embedding__vector"),
     )
