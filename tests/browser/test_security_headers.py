@@ -47,5 +47,8 @@ def test_a_first_visit_asks_for_nothing_the_site_does_not_have(
     for url in ("/", reverse("account_login"), reverse("account_signup")):
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
+        # the console may report the icon after the page is idle: ask for it too
+        icon = page.locator("link[rel=icon]").get_attribute("href")
+        assert page.request.get(live_server.url + icon).status == 200, url
     assert missing == []
     context.close()
