@@ -52,6 +52,7 @@ import datetime
 import hashlib
 import math
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -271,7 +272,29 @@ class FittedModel:
     def text_matrix(self, docs: list[str]) -> sparse.csr_matrix:
         if self.tfidf is None:
             return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
-        return _sorted(self.tfidf.transform(docs).tocsr().astype(np.float32))
+        counts = _term_counts(self.tfidf, docs)
+        # The vectorizer's own weighting (sublinear tf, idf, l2 norm) on the
+        # counts it would have made: the same bits as tfidf.transform(docs).
+        weighted = self.tfidf._tfidf.transform(counts, copy=False)
+        return _sorted(weighted.tocsr().astype(np.float32))
+
+
+def _term_counts(vectorizer: TfidfVectorizer, docs: list[str]) -> sparse.csr_array:
+    """How often each document uses each term of the vocabulary, as the
+    vectorizer's own transform counts them, summed by scipy instead of by a
+    Python loop over every term (half the time of reading a block of texts)."""
+    analyze, lookup = vectorizer.build_analyzer(), vectorizer.vocabulary_.get
+    columns = [[*map(lookup, analyze(doc), repeat(-1))] for doc in docs]
+    lengths = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+    cols = np.fromiter(chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(docs)), lengths)
+    known = cols >= 0
+    counts = sparse.coo_array(
+        (np.ones(int(known.sum()), dtype=vectorizer.dtype), (rows[known], cols[known])),
+        shape=(len(docs), len(vectorizer.vocabulary_)),
+    ).tocsr()  # duplicates are summed
+    counts.sort_indices()
+    return counts
 
 
 def _sorted(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

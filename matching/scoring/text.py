@@ -10,6 +10,7 @@ Snowball stemmer and reduced to a spelling key (``ph`` -> ``f``, ``th`` ->
 "epidemiology", "Bioquímica", "bioquimica" and "biochemistry" all meet.
 """
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -258,24 +259,38 @@ _SPELLING = [
 ]
 _DOUBLE = re.compile(r"(.)\1+")
 _LEADING_ES = re.compile(r"^es(?=[bcdfgptlmnr])")
-_TOKEN = re.compile(r"[a-z0-9]+")
-_NONWORD = re.compile(r"[^a-z0-9]+")
+# Every byte but a-z and 0-9 becomes a space.
+_WORD_BYTES = bytes(b if 48 <= b <= 57 or 97 <= b <= 122 else 32 for b in range(256))
 
 
-@lru_cache(maxsize=200_000)
-def _fold_word(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.replace("ß", "ss")
+@lru_cache(maxsize=20_000)
+def _fold_run(chars: str) -> str:
+    """A run of non-ASCII characters, folded: accents dropped, ß as ss,
+    compatibility forms decomposed (ﬁ -> fi) and anything else a space."""
+    decomposed = unicodedata.normalize("NFKD", chars)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if c.isascii() else " " for c in kept.replace("ß", "ss"))
+
+
+def _fold_error(error: UnicodeEncodeError) -> tuple[str, int]:
+    return _fold_run(error.object[error.start : error.end]), error.end
+
+
+# Encoding to ASCII hands each run of other characters to _fold_run: the
+# ASCII bulk of a text never goes through Python code.
+codecs.register_error("diaspora.fold", _fold_error)
+
+
+def _words(text: str) -> list[str]:
+    if not text:
+        return []
+    ascii_bytes = text.lower().encode("ascii", "diaspora.fold")
+    return ascii_bytes.translate(_WORD_BYTES).decode("ascii").split()
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, keep letters and digits separated by one space."""
-    if not text:
-        return ""
-    # Word by word: a network writes a few tens of thousands of distinct words.
-    folded = " ".join(map(_fold_word, text.split()))
-    return _NONWORD.sub(" ", folded).strip()
+    return " ".join(_words(text))
 
 
 @lru_cache(maxsize=200_000)
@@ -308,8 +323,12 @@ def _apply_phrases(folded: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Stems of the content words of a text, in order."""
-    folded = _apply_phrases(fold(text))
-    return [s for s in map(stem, _TOKEN.findall(folded)) if s]
+    words = _words(text)
+    folded = " ".join(words)
+    phrased = _apply_phrases(folded)
+    if phrased != folded:
+        words = phrased.split()
+    return [*filter(None, map(stem, words))]
 
 
 @lru_cache(maxsize=200_000)
@@ -325,7 +344,7 @@ def normalize_keyword(keyword: str) -> str:
 def analyzer(text: str) -> list[str]:
     """TF-IDF terms of a text: stems and pairs of consecutive stems."""
     words = stems(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [*map(" ".join, zip(words, words[1:], strict=False))]
 
 
 # Words that say nothing about what a pair has in common: they may weigh in the

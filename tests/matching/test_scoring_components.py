@@ -10,7 +10,7 @@ from matching.scoring.engine import FittedModel
 from matching.scoring.explain import score_records
 from matching.scoring.institutions import institution_codes
 from matching.scoring.records import ProjectRecord, ScientistRecord
-from matching.scoring.text import normalize_keyword, stems
+from matching.scoring.text import fold, normalize_keyword, stems
 
 TODAY = datetime.date(2026, 11, 22)
 
@@ -92,6 +92,13 @@ def test_spanish_and_english_keywords_share_a_normal_form(spanish, english):
 
 def test_stop_words_and_punctuation_are_ignored():
     assert stems("The genomics, of the MAIZE!") == stems("genómica del maíz")
+
+
+def test_folding_drops_accents_and_keeps_words_apart_at_any_other_character():
+    assert fold("¿Qué datos?—Modelos «climáticos» ﬁnales") == "que datos modelos climaticos finales"
+    assert fold("STRAẞE straße") == "strasse strasse"
+    assert fold("a\x00b \ud800c 東京 x\u0301y") == "a b c xy"
+    assert stems("Aprendizaje  Automático") == stems("machine learning")
 
 
 def test_typos_in_keywords_are_tolerated():

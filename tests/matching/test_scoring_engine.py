@@ -32,6 +32,20 @@ def test_engine_equals_the_per_pair_reference_on_varied_synthetic_data():
             assert abs(ref["total"] - float(block["total"][i, j])) < 1e-5, (i, j)
 
 
+def test_text_rows_are_the_same_bits_as_the_vectorizers_own_transform():
+    scientists, projects = synthetic_world(60, 25, seed=14, today=TODAY)
+    model, _ = FittedModel.fit(scientists, projects)
+    docs = [r.document for r in (*scientists, *projects)]
+    docs += ["", "zzz qqq", "¿Qué? ﬁnancial genómica genómica genomics", docs[0] * 3]
+    ours = model.text_matrix(docs)
+    theirs = model.tfidf.transform(docs).tocsr().astype(np.float32)
+    theirs.sort_indices()
+    assert ours.shape == theirs.shape and ours.nnz == theirs.nnz > 0
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert ours.data.tobytes() == theirs.data.tobytes()
+
+
 def test_every_component_is_in_the_unit_interval():
     scientists, projects = synthetic_world(80, 30, seed=12, today=TODAY)
     model, matrix = FittedModel.fit(scientists, projects)
