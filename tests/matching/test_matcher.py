@@ -6,11 +6,13 @@ import random
 import numpy as np
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from matching import matcher
-from matching.models import FittedModelCopy, Match, MatchRun
+from matching.models import FittedModelCopy, Match, MatchRun, ScientistEmbedding
 from matching.scoring.engine import FittedModel
 from profiles import vocab
+from profiles.models import Project, ScientistProfile
 from tests import factories
 
 TODAY = datetime.date(2026, 11, 22)
@@ -452,3 +454,29 @@ def test_the_floors_read_for_rescoring_are_the_stored_ones(db):
         )
         assert stored  # the world is big enough for full lists
         assert list(zip(owners.tolist(), scores.tolist(), others.tolist(), strict=True)) == stored
+
+
+@pytest.mark.parametrize("saved", [ScientistProfile, ScientistEmbedding])
+def test_a_save_that_commits_after_a_later_one_still_reaches_rescoring(db, saved):
+    """A save takes its time when it starts, and saves commit in any order: a
+    block of profiles read between two saves must still see the earlier one
+    when it commits, or rescoring goes on scoring the profile as it was."""
+    _random_world(random.Random(9))
+    matcher.run_full_rematch()
+    now = timezone.now()
+    earlier, later = ScientistProfile.objects.order_by("id")[:2]
+    by_profile = "pk" if saved is ScientistProfile else "scientist_id"
+    assert saved.objects.filter(**{by_profile: earlier.pk}).exists()
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)  # this process keeps the blocks
+    saved.objects.filter(**{by_profile: later.pk}).update(updated_at=now)
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+    # the earlier save commits now, stamped before the later one
+    change = {"languages": ["fr"]} if saved is ScientistProfile else {"text_digest": ""}
+    stamp = now - datetime.timedelta(seconds=1)
+    saved.objects.filter(**{by_profile: earlier.pk}).update(**change, updated_at=stamp)
+    matcher.rescore_scientist(earlier.pk)
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+    assert _stored() == _expected()
