@@ -56,6 +56,8 @@ from profiles.models import Institution, Project, ScientistProfile
 
 from .embeddings import embed_missing
 from .models import (
+    FEATURE_BLOCK,
+    FeatureBlockVersion,
     FittedModelCopy,
     Match,
     MatchFloor,
@@ -220,7 +222,7 @@ def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
         return recs, feats
 
 
-BLOCK = 2000  # ids per cached block of features for incremental rescoring
+BLOCK = FEATURE_BLOCK  # ids per cached block of features for incremental rescoring
 
 
 class _Seconds(Func):
@@ -243,25 +245,11 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
         extra = ""
     else:
         qs = Project.objects.open()
+        # A save takes its time when it starts and saves commit in any order:
+        # the latest time can miss one, the sum of the times cannot.
         extra = str(Institution.objects.aggregate(u=Sum(_Seconds("updated_at")))["u"])
-    # A block is rebuilt when one of its rows or one of their vectors changed:
-    # one query for both (its two scans run side by side; two queries took
-    # twice as long at 100,000 scientists). A save takes its time when it
-    # starts and saves commit in any order, so the latest time of a block can
-    # miss a save; the sum of its times changes with any save.
-    stamps = {
-        row["b"]: (row["n"], str(row["u"]), row["i"], extra, row["vectors"], str(row["vu"]))
-        for row in qs.annotate(b=F("id") / BLOCK)
-        .values("b")
-        .annotate(
-            n=Count("id"),
-            u=Sum(_Seconds("updated_at")),
-            i=Max("id"),
-            vectors=Count("embedding"),
-            vu=Sum(_Seconds("embedding__updated_at")),
-        )
-        .order_by("b")
-    }
+    # Triggers count every change of a block's rows and vectors (migration 0013).
+    stamps = dict(FeatureBlockVersion.objects.filter(kind=kind).values_list("block", "version"))
     key = f"blocks:{kind}"
     with _lock:
         cached = _state.get(key)
@@ -272,7 +260,8 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
         for b in list(blocks):
             if b not in stamps:
                 del blocks[b]
-        for b, stamp in stamps.items():
+        for b, version in stamps.items():
+            stamp = (version, extra)
             if b in blocks and blocks[b][0] == stamp:
                 continue
             rows = qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK)
@@ -281,7 +270,7 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
             else:
                 feats = project_features(model, records_from(ProjectRecord, rows))
             blocks[b] = (stamp, feats)
-        return [blocks[b][1] for b in sorted(blocks)]
+        return [blocks[b][1] for b in sorted(blocks) if len(blocks[b][1])]
 
 
 # ------------------------------------------------------------------ ranking

@@ -290,6 +290,40 @@ class ProjectEmbedding(Embedding):
         return f"{self.encoder} vector of project {self.project_id}"
 
 
+class FeatureBlockVersion(models.Model):
+    """How many times the rows of one block of profiles or projects (ids
+    id // FEATURE_BLOCK, with their vectors) have changed.
+
+    Database triggers (matching migration 0013) count every insert, update
+    and delete, in the transaction that makes it, so a rescoring worker
+    knows which of the blocks of features it keeps are out of date by
+    reading a few dozen rows instead of every profile; and the count moves
+    however saves interleave and commit."""
+
+    class Kind(models.TextChoices):
+        SCIENTISTS = "scientists", _("Scientists")
+        PROJECTS = "projects", _("Projects")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    block = models.BigIntegerField()
+    version = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "block"], name="featureblockversion_one"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["scientists", "projects"]),
+                name="featureblockversion_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} block {self.block}: version {self.version}"
+
+
+FEATURE_BLOCK = 2000  # ids per block; the triggers of migration 0013 divide by it too
+
+
 class MatchFloor(models.Model):
     """The K-th best stored suggestion of one scientist or one open project.
 

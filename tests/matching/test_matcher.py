@@ -480,3 +480,40 @@ def test_a_save_that_commits_after_a_later_one_still_reaches_rescoring(db, saved
     for project in Project.objects.open():
         matcher.rescore_project(project.pk)
     assert _stored() == _expected()
+
+
+def test_a_change_made_without_saving_still_reaches_rescoring(db):
+    """An import, an admin action or a script may update rows in bulk, with
+    no save and no new time: the blocks of features see it all the same."""
+    _random_world(random.Random(10))
+    matcher.run_full_rematch()
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)  # this process keeps the blocks
+    scientist = ScientistProfile.objects.order_by("id").first()
+    ScientistProfile.objects.filter(pk=scientist.pk).update(languages=["fr"])
+    matcher.rescore_scientist(scientist.pk)
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+    assert _stored() == _expected()
+
+
+def test_rescoring_rebuilds_only_the_blocks_whose_rows_changed(db, monkeypatch):
+    _random_world(random.Random(11))
+    matcher.run_full_rematch()
+    project = Project.objects.open().first()
+    matcher.rescore_project(project.pk)
+    built = []
+    real = matcher.scientist_features
+    monkeypatch.setattr(
+        matcher, "scientist_features", lambda model, recs: built.append(recs) or real(model, recs)
+    )
+    matcher.rescore_project(project.pk)
+    assert built == []
+    scientist = ScientistProfile.objects.order_by("id").last()
+    ScientistProfile.objects.filter(pk=scientist.pk).update(hours_per_month=99)
+    matcher.rescore_project(project.pk)
+    block = scientist.pk // matcher.BLOCK
+    in_block = ScientistProfile.objects.filter(
+        id__gte=block * matcher.BLOCK, id__lt=(block + 1) * matcher.BLOCK
+    ).order_by("id")
+    assert [[r.id for r in recs] for recs in built] == [list(in_block.values_list("id", flat=True))]
