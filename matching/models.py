@@ -291,14 +291,14 @@ class ProjectEmbedding(Embedding):
 
 
 class FeatureBlockVersion(models.Model):
-    """How many times the rows of one block of profiles or projects (ids
-    id // FEATURE_BLOCK, with their vectors) have changed.
+    """The version of one block of profiles or projects (ids id //
+    FEATURE_BLOCK, with their vectors).
 
-    Database triggers (matching migration 0013) count every insert, update
-    and delete, in the transaction that makes it, so a rescoring worker
-    knows which of the blocks of features it keeps are out of date by
-    reading a few dozen rows instead of every profile; and the count moves
-    however saves interleave and commit."""
+    Database triggers (matching migration 0013) draw a new random version at
+    every insert, update and delete, in the transaction that makes it, so a
+    rescoring worker knows which of the blocks of features it keeps are out
+    of date by reading a few dozen rows instead of every profile, however
+    saves interleave, commit or roll back."""
 
     class Kind(models.TextChoices):
         SCIENTISTS = "scientists", _("Scientists")
@@ -306,7 +306,7 @@ class FeatureBlockVersion(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     block = models.BigIntegerField()
-    version = models.BigIntegerField(default=1)
+    version = models.BigIntegerField()
 
     class Meta:
         constraints = [

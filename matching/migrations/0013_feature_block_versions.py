@@ -2,9 +2,10 @@
 
 Rescoring kept each block of 2,000 profiles (or projects) with a stamp
 computed from every row (counts and times: about 100 ms at 100,000
-profiles, on every rescoring). Triggers now count each insert, update and
-delete of a profile, a project or their vectors in `FeatureBlockVersion`,
-in the same transaction, and rescoring reads those few rows. The triggers
+profiles, on every rescoring). Triggers now give the block a new version
+at each insert, update and delete of a profile, a project or their vectors
+(`FeatureBlockVersion`), in the same transaction, and rescoring reads those
+few rows. The triggers
 divide ids by 2,000, as `matching.models.FEATURE_BLOCK` says.
 """
 
@@ -21,10 +22,17 @@ TABLES = [
 VERSIONS = "matching_featureblockversion"
 
 
-def _bump(kind: str, block_sql: str) -> str:
+# A new random number for every change, not a count: a count taken back by a
+# rollback would be given again to another change, and a worker that had read
+# the block inside the rolled-back transaction would take it for its own.
+RANDOM = {"postgresql": "(random() * 4611686018427387904)::bigint", "sqlite": "random()"}
+
+
+def _bump(kind: str, block_sql: str, vendor: str) -> str:
     return (
-        f"INSERT INTO {VERSIONS} (kind, block, version) VALUES ('{kind}', {block_sql}, 1) "
-        f"ON CONFLICT (kind, block) DO UPDATE SET version = {VERSIONS}.version + 1;"
+        f"INSERT INTO {VERSIONS} (kind, block, version) "
+        f"VALUES ('{kind}', {block_sql}, {RANDOM[vendor]}) "
+        f"ON CONFLICT (kind, block) DO UPDATE SET version = excluded.version;"
     )
 
 
@@ -34,10 +42,10 @@ def _postgresql(table, column, kind):
         CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP <> 'INSERT' THEN
-                {_bump(kind, f"OLD.{column} / {BLOCK}")}
+                {_bump(kind, f"OLD.{column} / {BLOCK}", "postgresql")}
             END IF;
             IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{column} / {BLOCK} <> OLD.{column} / {BLOCK}) THEN
-                {_bump(kind, f"NEW.{column} / {BLOCK}")}
+                {_bump(kind, f"NEW.{column} / {BLOCK}", "postgresql")}
             END IF;
             RETURN NULL;
         END $$
@@ -52,7 +60,7 @@ def _sqlite(table, column, kind):
     for event, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
         yield f"""
             CREATE TRIGGER {table}_block_{event.lower()}_{row.lower()} AFTER {event} ON {table}
-            BEGIN {_bump(kind, f"{row}.{column} / {BLOCK}")} END
+            BEGIN {_bump(kind, f"{row}.{column} / {BLOCK}", "sqlite")} END
         """
 
 
@@ -68,7 +76,7 @@ def add_triggers(apps, schema_editor):
             # the blocks that already hold rows
             cursor.execute(
                 f"INSERT INTO {VERSIONS} (kind, block, version) "  # noqa: S608
-                f"SELECT '{kind}', {column} / {BLOCK}, 1 FROM {table} WHERE true "
+                f"SELECT '{kind}', {column} / {BLOCK}, {RANDOM[vendor]} FROM {table} WHERE true "
                 "GROUP BY 2 ON CONFLICT (kind, block) DO NOTHING"
             )
 
@@ -109,7 +117,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("block", models.BigIntegerField()),
-                ("version", models.BigIntegerField(default=1)),
+                ("version", models.BigIntegerField()),
             ],
             options={
                 "constraints": [

@@ -6,6 +6,7 @@ import random
 import numpy as np
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from matching import matcher
@@ -517,3 +518,21 @@ def test_rescoring_rebuilds_only_the_blocks_whose_rows_changed(db, monkeypatch):
         id__gte=block * matcher.BLOCK, id__lt=(block + 1) * matcher.BLOCK
     ).order_by("id")
     assert [[r.id for r in recs] for recs in built] == [list(in_block.values_list("id", flat=True))]
+
+
+def test_blocks_read_inside_a_change_that_rolled_back_are_read_again(db):
+    """A worker may read a block inside a transaction that then rolls back:
+    the next change to the block must not look like the one it read."""
+    _random_world(random.Random(12))
+    matcher.run_full_rematch()
+    project = Project.objects.open().first()
+    first, second = ScientistProfile.objects.order_by("id")[:2]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ScientistProfile.objects.filter(pk=first.pk).update(languages=["fr"])
+        matcher.rescore_project(project.pk)  # keeps the block as it was inside
+        raise RuntimeError
+    ScientistProfile.objects.filter(pk=second.pk).update(languages=["fr"])
+    matcher.rescore_scientist(second.pk)
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+    assert _stored() == _expected()
