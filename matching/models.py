@@ -290,30 +290,35 @@ class ProjectEmbedding(Embedding):
         return f"{self.encoder} vector of project {self.project_id}"
 
 
-class FeatureBlockVersion(models.Model):
-    """The version of one block of profiles or projects (ids id //
-    FEATURE_BLOCK, with their vectors).
+class BlockVersion(models.Model):
+    """The version of one block of rows that rescoring keeps in memory:
+    profiles or projects with their vectors (ids id // FEATURE_BLOCK), or
+    one side's floors (owner ids owner_id // FLOOR_BLOCK).
 
     Database triggers (matching migration 0013) draw a new random version at
     every insert, update and delete, in the transaction that makes it, so a
-    rescoring worker knows which of the blocks of features it keeps are out
-    of date by reading a few dozen rows instead of every profile, however
-    saves interleave, commit or roll back."""
+    rescoring worker knows which of the blocks it keeps are out of date by
+    reading a few hundred rows instead of every row, however saves
+    interleave, commit or roll back."""
 
     class Kind(models.TextChoices):
         SCIENTISTS = "scientists", _("Scientists")
         PROJECTS = "projects", _("Projects")
+        SCIENTIST_FLOORS = "scientist floors", _("Floors of scientists")
+        PROJECT_FLOORS = "project floors", _("Floors of projects")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     block = models.BigIntegerField()
     version = models.BigIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "block"], name="featureblockversion_one"),
+            models.UniqueConstraint(fields=["kind", "block"], name="blockversion_one"),
             models.CheckConstraint(
-                condition=Q(kind__in=["scientists", "projects"]),
-                name="featureblockversion_kind_known",
+                condition=Q(
+                    kind__in=["scientists", "projects", "scientist floors", "project floors"]
+                ),
+                name="blockversion_kind_known",
             ),
         ]
 
@@ -321,7 +326,9 @@ class FeatureBlockVersion(models.Model):
         return f"{self.kind} block {self.block}: version {self.version}"
 
 
-FEATURE_BLOCK = 2000  # ids per block; the triggers of migration 0013 divide by it too
+# Ids per block; the triggers of migration 0013 divide by these too.
+FEATURE_BLOCK = 2000
+FLOOR_BLOCK = 250
 
 
 class MatchFloor(models.Model):

@@ -536,3 +536,63 @@ def test_blocks_read_inside_a_change_that_rolled_back_are_read_again(db):
     for project in Project.objects.open():
         matcher.rescore_project(project.pk)
     assert _stored() == _expected()
+
+
+def test_floors_kept_in_memory_follow_every_change_and_rollback(db, monkeypatch):
+    from matching.models import FLOOR_BLOCK, MatchFloor
+
+    def read(side):
+        owners, scores, others = matcher._floors(side)
+        return list(zip(owners.tolist(), scores.tolist(), others.tolist(), strict=True))
+
+    def stored(side):
+        return sorted(
+            MatchFloor.objects.filter(side=side).values_list("owner_id", "score", "other_id")
+        )
+
+    _random_world(random.Random(8))
+    matcher.run_full_rematch()
+    for side in ("scientist", "project"):
+        assert read(side) == stored(side)  # now kept in memory
+    asked = []
+    real = matcher._read_floors
+    monkeypatch.setattr(
+        matcher, "_read_floors", lambda side, blocks: asked.append(blocks) or real(side, blocks)
+    )
+    assert read("scientist") == stored("scientist")
+    assert asked == []  # nothing changed: nothing read again
+    floor = MatchFloor.objects.filter(side="scientist").order_by("owner_id").first()
+    MatchFloor.objects.filter(pk=floor.pk).update(score=0.123)
+    assert read("scientist") == stored("scientist")
+    assert asked == [[floor.owner_id // FLOOR_BLOCK]]  # only its block
+    MatchFloor.objects.filter(side="scientist").order_by("owner_id").last().delete()
+    MatchFloor.objects.create(side="project", owner_id=10**6, score=0.5, other_id=1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        MatchFloor.objects.filter(side="project").update(score=0.999)
+        read("project")  # kept as it was inside
+        raise RuntimeError
+    for side in ("scientist", "project"):
+        assert read(side) == stored(side)
+
+
+def test_blocks_kept_in_memory_are_read_again_after_a_table_is_emptied(db):
+    """Emptying a table (TRUNCATE, as a test run's flush does) deletes no row
+    one by one: the blocks kept from it must not outlive it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE is PostgreSQL's; SQLite deletes row by row")
+    _random_world(random.Random(14))
+    matcher.run_full_rematch()
+    project = Project.objects.open().first()
+    matcher.rescore_project(project.pk)  # this process keeps the blocks
+    last = ScientistProfile.objects.order_by("id").last().pk
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no check
+        cursor.execute("TRUNCATE profiles_scientistprofile CASCADE")
+    # in another block than the emptied ones, which no insert touches again
+    scientist = factories.ScientistProfileFactory(
+        id=(last // matcher.BLOCK + 3) * matcher.BLOCK, languages=["es", "en"]
+    )
+    matcher.rescore_project(project.pk)
+    assert set(Match.objects.values_list("scientist_id", flat=True)) <= {scientist.pk}
