@@ -250,7 +250,8 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
         # A save takes its time when it starts and saves commit in any order:
         # the latest time can miss one, the sum of the times cannot.
         extra = str(Institution.objects.aggregate(u=Sum(_Seconds("updated_at")))["u"])
-    # Triggers count every change of a block's rows and vectors (migration 0013).
+    # Triggers give a block a new version at every change of its rows and
+    # vectors, in the same transaction (migration 0013).
     stamps = dict(BlockVersion.objects.filter(kind=kind).values_list("block", "version"))
     key = f"blocks:{kind}"
     with _lock:

@@ -270,7 +270,7 @@ class FittedModel:
         return {c: v / norm2 for c, v in acc.items()} if norm2 else {}
 
     def text_matrix(self, docs: list[str]) -> sparse.csr_matrix:
-        if self.tfidf is None:
+        if self.tfidf is None or not docs:
             return sparse.csr_matrix((len(docs), 1), dtype=np.float32)
         counts = _term_counts(self.tfidf, docs)
         # The vectorizer's own weighting (sublinear tf, idf, l2 norm) on the

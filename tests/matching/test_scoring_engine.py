@@ -44,6 +44,7 @@ def test_text_rows_are_the_same_bits_as_the_vectorizers_own_transform():
     assert np.array_equal(ours.indptr, theirs.indptr)
     assert np.array_equal(ours.indices, theirs.indices)
     assert ours.data.tobytes() == theirs.data.tobytes()
+    assert model.text_matrix([]).shape[0] == 0  # a block of no record
 
 
 def test_every_component_is_in_the_unit_interval():
