@@ -47,12 +47,12 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, transaction
-from django.db.models import Count, F, FloatField, Func, Max, Sum, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from threadpoolctl import ThreadpoolController
 
-from profiles.models import Institution, Project, ScientistProfile
+from profiles.models import Project, ScientistProfile
 
 from .embeddings import embed_missing
 from .models import (
@@ -63,7 +63,6 @@ from .models import (
     Match,
     MatchFloor,
     MatchRun,
-    ProjectEmbedding,
 )
 from .scoring.bulk import _sorted_top, candidate_columns
 from .scoring.engine import (
@@ -205,10 +204,9 @@ def forget_model(*, stored: bool = True) -> None:
 
 
 def _projects_fingerprint():
-    agg = Project.objects.open().aggregate(n=Count("id"), u=Max("updated_at"), i=Max("id"))
-    inst = Institution.objects.aggregate(u=Max("updated_at"))
-    vectors = ProjectEmbedding.objects.aggregate(u=Max("updated_at"))
-    return (agg["n"], str(agg["u"]), agg["i"], str(inst["u"]), str(vectors["u"]))
+    # the versions of every block of projects (migration 0013's triggers)
+    versions = BlockVersion.objects.filter(kind=BlockVersion.Kind.PROJECTS).order_by("block")
+    return tuple(versions.values_list("block", "version"))
 
 
 def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
@@ -227,32 +225,14 @@ def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
 BLOCK = FEATURE_BLOCK  # ids per cached block of features for incremental rescoring
 
 
-class _Seconds(Func):
-    """A time as seconds since 1970, a number that adds up: exactly on
-    PostgreSQL (numeric), to about 40 microseconds on SQLite."""
-
-    template = "EXTRACT(EPOCH FROM %(expressions)s)"
-    output_field = FloatField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
-        return self.as_sql(compiler, connection, template=template, **extra)
-
-
 def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
     """Features of all scientists (or open projects) in blocks of ids; a block
     is rebuilt only when one of its rows changed."""
-    if kind == "scientists":
-        qs = ScientistProfile.objects.all()
-        extra = ""
-    else:
-        qs = Project.objects.open()
-        # A save takes its time when it starts and saves commit in any order:
-        # the latest time can miss one, the sum of the times cannot.
-        extra = str(Institution.objects.aggregate(u=Sum(_Seconds("updated_at")))["u"])
-    # Triggers give a block a new version at every change of its rows and
-    # vectors, in the same transaction (migration 0013).
-    stamps = dict(BlockVersion.objects.filter(kind=kind).values_list("block", "version"))
+    qs = ScientistProfile.objects.all() if kind == "scientists" else Project.objects.open()
+    # Triggers give a block a new version at every change of its rows, their
+    # vectors or (projects) any institution, in the same transaction
+    # (migration 0013).
+    versions = dict(BlockVersion.objects.filter(kind=kind).values_list("block", "version"))
     key = f"blocks:{kind}"
     with _lock:
         cached = _state.get(key)
@@ -261,11 +241,10 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
             _state[key] = cached
         blocks = cached[1]
         for b in list(blocks):
-            if b not in stamps:
+            if b not in versions:
                 del blocks[b]
-        for b, version in stamps.items():
-            stamp = (version, extra)
-            if b in blocks and blocks[b][0] == stamp:
+        for b, version in versions.items():
+            if b in blocks and blocks[b][0] == version:
                 continue
             rows = qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK)
             if kind == "scientists":
@@ -274,7 +253,7 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
             else:
                 records = records_from(ProjectRecord, rows)
                 feats = project_features(model, records) if records else None
-            blocks[b] = (stamp, feats)  # None: no rows (deleted, or no open project)
+            blocks[b] = (version, feats)  # None: no rows (deleted, or no open project)
         return [blocks[b][1] for b in sorted(blocks) if blocks[b][1] is not None]
 
 

@@ -6,7 +6,8 @@ profiles), and read every floor of the other side (100,000 rows, another
 100 ms), on every rescoring. Triggers now give a block a new version at
 every insert, update and delete of a profile, a project, their vectors or
 a floor (`BlockVersion`), in the same transaction, and rescoring reads
-those few rows and then only the blocks that changed.
+those few rows and then only the blocks that changed. A change to
+institutions gives every block of projects a new version.
 
 A block is `id // 2000` for profiles, projects and their vectors
 (`matching.models.FEATURE_BLOCK`) and `owner_id // 250` for floors
@@ -85,12 +86,39 @@ def _sqlite(table, kind, block):
         """
 
 
+# A project's features hold its institution's name and state: any change to
+# institutions (rare) gives every block of projects a new version.
+INSTITUTIONS = "profiles_institution"
+
+
+def _institutions(vendor):
+    bump = f"UPDATE {VERSIONS} SET version = {RANDOM[vendor]} WHERE kind = 'projects';"
+    name = f"{INSTITUTIONS}_blocks"
+    if vendor == "sqlite":
+        for event in ("insert", "update", "delete"):
+            yield f"""
+                CREATE TRIGGER {name}_{event} AFTER {event.upper()} ON {INSTITUTIONS}
+                BEGIN {bump} END
+            """
+        return
+    yield f"""
+        CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN {bump} RETURN NULL; END $$
+    """
+    yield f"""
+        CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {INSTITUTIONS}
+        FOR EACH STATEMENT EXECUTE FUNCTION {name}()
+    """
+
+
 def add_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor not in RANDOM:
         return
     statements = _postgresql if vendor == "postgresql" else _sqlite
     with schema_editor.connection.cursor() as cursor:
+        for sql in _institutions(vendor):
+            cursor.execute(sql)
         for table, kind, block in TABLES:
             for sql in statements(table, kind, block):
                 cursor.execute(sql)
@@ -105,6 +133,13 @@ def add_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     with schema_editor.connection.cursor() as cursor:
+        name = f"{INSTITUTIONS}_blocks"
+        if vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {INSTITUTIONS}")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        elif vendor == "sqlite":
+            for event in ("insert", "update", "delete"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}_{event}")
         for table, _kind, _block in TABLES:
             if vendor == "postgresql":
                 for event in (*EVENTS, "truncate"):

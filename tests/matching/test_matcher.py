@@ -576,23 +576,41 @@ def test_floors_kept_in_memory_follow_every_change_and_rollback(db, monkeypatch)
 
 
 def test_blocks_kept_in_memory_are_read_again_after_a_table_is_emptied(db):
-    """Emptying a table (TRUNCATE, as a test run's flush does) deletes no row
-    one by one: the blocks kept from it must not outlive it."""
+    """Emptying a table in one statement (TRUNCATE on PostgreSQL, as a test
+    run's flush does, which deletes no row one by one): the blocks kept from
+    it must not outlive it."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL's; SQLite deletes row by row")
     _random_world(random.Random(14))
     matcher.run_full_rematch()
     project = Project.objects.open().first()
     matcher.rescore_project(project.pk)  # this process keeps the blocks
     last = ScientistProfile.objects.order_by("id").last().pk
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no check
-        cursor.execute("TRUNCATE profiles_scientistprofile CASCADE")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE waits for no check
+            cursor.execute("TRUNCATE profiles_scientistprofile CASCADE")
+        else:
+            for table in ("matching_match", "matching_scientistembedding"):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - what TRUNCATE cascades to
+            cursor.execute("DELETE FROM profiles_scientistprofile")
     # in another block than the emptied ones, which no insert touches again
     scientist = factories.ScientistProfileFactory(
         id=(last // matcher.BLOCK + 3) * matcher.BLOCK, languages=["es", "en"]
     )
     matcher.rescore_project(project.pk)
     assert set(Match.objects.values_list("scientist_id", flat=True)) <= {scientist.pk}
+
+
+def test_a_change_to_an_institution_reaches_the_scores_of_its_projects(db):
+    from profiles.models import Institution
+
+    _random_world(random.Random(15))
+    matcher.run_full_rematch()
+    for scientist in ScientistProfile.objects.all():
+        matcher.rescore_scientist(scientist.pk)  # this process keeps the blocks
+    # a bulk update (no save, no new time), moving every institution's state
+    Institution.objects.update(state="MX-YUC")
+    for scientist in ScientistProfile.objects.all():
+        matcher.rescore_scientist(scientist.pk)
+    assert _stored() == _expected()
