@@ -152,6 +152,11 @@ def _expected_floors():
     }
 
 
+def _rescore_open_projects():
+    for project in Project.objects.open():
+        matcher.rescore_project(project.pk)
+
+
 def test_full_rematch_stores_top_k_of_each_side_and_reports_progress(db):
     _random_world(random.Random(1))
     run = matcher.run_full_rematch()
@@ -408,8 +413,7 @@ def test_rescoring_unchanged_profiles_and_projects_after_a_rematch_changes_and_r
     )
     for profile in ScientistProfile.objects.all():
         matcher.rescore_scientist(profile.pk)
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)
+    _rescore_open_projects()
     # only the calls made here: none from one rescoring to another
     assert len(rebuilt) == ScientistProfile.objects.count() + Project.objects.open().count()
     assert {(m.scientist_id, m.project_id): m.score for m in Match.objects.all()} == before
@@ -468,18 +472,15 @@ def test_a_save_that_commits_after_a_later_one_still_reaches_rescoring(db, saved
     earlier, later = ScientistProfile.objects.order_by("id")[:2]
     by_profile = "pk" if saved is ScientistProfile else "scientist_id"
     assert saved.objects.filter(**{by_profile: earlier.pk}).exists()
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)  # this process keeps the blocks
+    _rescore_open_projects()  # this process keeps the blocks
     saved.objects.filter(**{by_profile: later.pk}).update(updated_at=now)
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)
+    _rescore_open_projects()
     # the earlier save commits now, stamped before the later one
     change = {"languages": ["fr"]} if saved is ScientistProfile else {"text_digest": ""}
     stamp = now - datetime.timedelta(seconds=1)
     saved.objects.filter(**{by_profile: earlier.pk}).update(**change, updated_at=stamp)
     matcher.rescore_scientist(earlier.pk)
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)
+    _rescore_open_projects()
     assert _stored() == _expected()
 
 
@@ -488,13 +489,11 @@ def test_a_change_made_without_saving_still_reaches_rescoring(db):
     no save and no new time: the blocks of features see it all the same."""
     _random_world(random.Random(10))
     matcher.run_full_rematch()
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)  # this process keeps the blocks
+    _rescore_open_projects()  # this process keeps the blocks
     scientist = ScientistProfile.objects.order_by("id").first()
     ScientistProfile.objects.filter(pk=scientist.pk).update(languages=["fr"])
     matcher.rescore_scientist(scientist.pk)
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)
+    _rescore_open_projects()
     assert _stored() == _expected()
 
 
@@ -533,8 +532,7 @@ def test_blocks_read_inside_a_change_that_rolled_back_are_read_again(db):
         raise RuntimeError
     ScientistProfile.objects.filter(pk=second.pk).update(languages=["fr"])
     matcher.rescore_scientist(second.pk)
-    for project in Project.objects.open():
-        matcher.rescore_project(project.pk)
+    _rescore_open_projects()
     assert _stored() == _expected()
 
 
