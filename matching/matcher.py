@@ -205,8 +205,7 @@ def forget_model(*, stored: bool = True) -> None:
 
 def _projects_fingerprint():
     # the versions of every block of projects (migration 0013's triggers)
-    versions = BlockVersion.objects.filter(kind=BlockVersion.Kind.PROJECTS).order_by("block")
-    return tuple(versions.values_list("block", "version"))
+    return tuple(sorted(BlockVersion.objects.of(BlockVersion.Kind.PROJECTS).items()))
 
 
 def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
@@ -225,14 +224,27 @@ def open_projects(model: FittedModel) -> tuple[list[ProjectRecord], Features]:
 BLOCK = FEATURE_BLOCK  # ids per cached block of features for incremental rescoring
 
 
+def _stale_blocks(kept: dict, versions: dict) -> list[int]:
+    """Forget the kept blocks (block -> (version, ...)) that no longer exist;
+    the blocks whose current version is not the one kept, in order."""
+    for block in set(kept) - set(versions):
+        del kept[block]
+    return sorted(b for b, v in versions.items() if b not in kept or kept[b][0] != v)
+
+
 def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
     """Features of all scientists (or open projects) in blocks of ids; a block
     is rebuilt only when one of its rows changed."""
-    qs = ScientistProfile.objects.all() if kind == "scientists" else Project.objects.open()
+    if kind == "scientists":
+        qs, record_class = ScientistProfile.objects.all(), ScientistRecord
+        features = scientist_features
+    else:
+        qs, record_class = Project.objects.open(), ProjectRecord
+        features = project_features
     # Triggers give a block a new version at every change of its rows, their
     # vectors or (projects) any institution, in the same transaction
     # (migration 0013).
-    versions = dict(BlockVersion.objects.filter(kind=kind).values_list("block", "version"))
+    versions = BlockVersion.objects.of(kind)
     key = f"blocks:{kind}"
     with _lock:
         cached = _state.get(key)
@@ -240,20 +252,11 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
             cached = (model, {})
             _state[key] = cached
         blocks = cached[1]
-        for b in list(blocks):
-            if b not in versions:
-                del blocks[b]
-        for b, version in versions.items():
-            if b in blocks and blocks[b][0] == version:
-                continue
+        for b in _stale_blocks(blocks, versions):
             rows = qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK)
-            if kind == "scientists":
-                records = records_from(ScientistRecord, rows)
-                feats = scientist_features(model, records) if records else None
-            else:
-                records = records_from(ProjectRecord, rows)
-                feats = project_features(model, records) if records else None
-            blocks[b] = (version, feats)  # None: no rows (deleted, or no open project)
+            records = records_from(record_class, rows)
+            # None: no rows (deleted, or no open project)
+            blocks[b] = (versions[b], features(model, records) if records else None)
         return [blocks[b][1] for b in sorted(blocks) if blocks[b][1] is not None]
 
 
@@ -759,14 +762,10 @@ def _floors(side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     versions and then only the blocks whose version changed (at 100,000
     scientists, reading every floor took 115 ms of each project's
     rescoring)."""
-    versions = dict(
-        BlockVersion.objects.filter(kind=f"{side} floors").values_list("block", "version")
-    )
+    versions = BlockVersion.objects.of(f"{side} floors")
     with _lock:
         kept = _floor_blocks.setdefault(side, {})
-        for block in set(kept) - set(versions):
-            del kept[block]
-        stale = sorted(b for b, v in versions.items() if b not in kept or kept[b][0] != v)
+        stale = _stale_blocks(kept, versions)
         if stale:
             owners, scores, others = _read_floors(side, stale)
             bounds = np.searchsorted(owners // FLOOR_BLOCK, [*stale, stale[-1] + 1])

@@ -290,6 +290,12 @@ class ProjectEmbedding(Embedding):
         return f"{self.encoder} vector of project {self.project_id}"
 
 
+class BlockVersionQuerySet(models.QuerySet):
+    def of(self, kind: str) -> dict[int, int]:
+        """Block -> version, for one kind of block."""
+        return dict(self.filter(kind=kind).values_list("block", "version"))
+
+
 class BlockVersion(models.Model):
     """The version of one block of rows that rescoring keeps in memory:
     profiles or projects with their vectors (ids id // FEATURE_BLOCK), or
@@ -310,6 +316,8 @@ class BlockVersion(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     block = models.BigIntegerField()
     version = models.BigIntegerField()
+
+    objects = BlockVersionQuerySet.as_manager()
 
     class Meta:
         constraints = [
