@@ -9,7 +9,9 @@ A full rematch refits the model (keyword vocabulary, TF-IDF), then scores
 chunks of scientists (settings.MATCH_CHUNK_SIZE) against all open projects;
 each chunk stores its scientists' top K and every pair that is in its
 project's top K *within the chunk* and beats the best lower bound known for
-that project's K-th score (shared through the cache). The finishing step
+that project's K-th score (shared through the cache; a rematch run in one
+process instead holds each project's best K in memory and writes them at the
+end). The finishing step
 keeps only the rows in a top K on either side, drops rows the run did not
 write and records every owner's floor (MatchFloor: its K-th row). Timelines
 are measured from the day of the fit, so every path gives a pair the same
@@ -500,9 +502,63 @@ def _merge_tops(state, ids: np.ndarray, tops: np.ndarray, k: int):
     return all_ids, out
 
 
-def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> int:
+class ProjectCandidates:
+    """The best K rows found so far for each open project, held by the process
+    that runs a whole rematch and written once at its end.
+
+    Written chunk by chunk, every row that beat the bound known so far was
+    stored and most were pruned after the run (at 20,000 x 2,000, 111,000 of
+    523,000 rows written); held here, only the final top K of each project is
+    written, less the rows its scientists' own top K already stored."""
+
+    compact_above = 4096  # rows held before the first compaction
+
+    def __init__(self, k: int):
+        self.k = k
+        self.tops = _no_tops(k)  # (sorted project ids, their best k scores)
+        self._parts: list[tuple[Rows, np.ndarray]] = []
+        self._held = 0
+        self._limit = self.compact_above
+
+    def add(self, rows: Rows, stored: np.ndarray) -> None:
+        """Candidate rows; `stored[n]`: row n is already stored (it is in its
+        scientist's top K)."""
+        self._parts.append((rows, stored))
+        self._held += len(rows.scores)
+        if self._held > self._limit:
+            self._compact()
+            self._limit = max(self._limit, 2 * self._held)
+
+    def _compact(self) -> None:
+        rows = Rows.concat([r for r, _ in self._parts])
+        stored = np.concatenate([f for _, f in self._parts]) if self._parts else np.zeros(0, bool)
+        order = np.lexsort((rows.scientist_ids, -rows.scores, rows.project_ids))
+        projects = rows.project_ids[order]
+        starts = np.flatnonzero(np.r_[True, projects[1:] != projects[:-1]])
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        best = order[rank < self.k]
+        self._parts = [(Rows(*(column[best] for column in rows)), stored[best])]
+        self._held = len(best)
+
+    def unstored(self) -> Rows:
+        """Each project's top K rows that are not stored yet."""
+        self._compact()
+        rows, stored = self._parts[0]
+        return Rows(*(column[~stored] for column in rows))
+
+
+def score_chunk(
+    run_id: int | None,
+    scientist_ids: list[int],
+    *,
+    store=None,
+    candidates: ProjectCandidates | None = None,
+) -> int:
     """Score a chunk of scientists against every open project and store the
     rows that can belong to a top K (with `store`, else here and now).
+
+    With `candidates` (a whole rematch in one process) the rows that can
+    belong to a project's top K are handed to it instead of stored.
     Returns the number of pairs scored."""
     t0 = time.perf_counter()
     model = current_model()
@@ -515,28 +571,37 @@ def score_chunk(run_id: int | None, scientist_ids: list[int], *, store=None) -> 
         cols = candidate_columns(S, P)
         Pc = P if len(cols) == len(P) else P.take(cols)
         block = score_block(S, Pc, today=scoring_date(model)) if len(cols) else None
-        keep: set[tuple[int, int]] = set()
         if block is not None:
             total = block["total"]
             pairs = total.size
             best_of_scientist, _ = _sorted_top(total, Pc.ids, k)
             ii, rr = np.nonzero(best_of_scientist >= 0)
-            keep.update(zip(ii.tolist(), best_of_scientist[ii, rr].tolist(), strict=True))
+            cells = set(zip(ii.tolist(), best_of_scientist[ii, rr].tolist(), strict=True))
             best_of_project, values = _sorted_top(np.ascontiguousarray(total.T), S.ids, k)
             # per project: the chunk's top k that beat the k-th best score seen so
             # far for that project (any k real scores bound the final k-th best)
-            known = _tops_at(_shared_tops(run_id, k) if run_id else _no_tops(k), Pc.ids, k)
+            if candidates is not None:
+                tops = candidates.tops
+            else:
+                tops = _shared_tops(run_id, k) if run_id else _no_tops(k)
+            known = _tops_at(tops, Pc.ids, k)
             found = np.where(best_of_project >= 0, values, np.float32(0.0))
             jj, rr = np.nonzero((best_of_project >= 0) & (found >= known[:, k - 1 :]))
-            keep.update(zip(best_of_project[jj, rr].tolist(), jj.tolist(), strict=True))
-            if run_id:
-                mine = -np.sort(-np.concatenate([known, found], axis=1), axis=1)[:, :k]
-                # Other workers may have written meanwhile: merge with the latest.
-                latest = _merge_tops(_shared_tops(run_id, k), Pc.ids.astype(np.int64), mine, k)
-                cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
+            mine = -np.sort(-np.concatenate([known, found], axis=1), axis=1)[:, :k]
             t1 = time.perf_counter()
+            if candidates is not None:
+                ii = best_of_project[jj, rr]
+                stored = (best_of_scientist[ii] == jj[:, None]).any(axis=1)
+                candidates.add(_rows_at(S.ids, Pc.ids, block, ii, jj), stored)
+                candidates.tops = _merge_tops(candidates.tops, Pc.ids.astype(np.int64), mine, k)
+            else:
+                cells.update(zip(best_of_project[jj, rr].tolist(), jj.tolist(), strict=True))
+                if run_id:
+                    # Other workers may have written meanwhile: merge with the latest.
+                    latest = _merge_tops(_shared_tops(run_id, k), Pc.ids.astype(np.int64), mine, k)
+                    cache.set(_kth_key(run_id), latest, timeout=24 * 3600)
             TIMINGS["score_s"] += t1 - t0
-            cells = np.array(sorted(keep), np.intp).reshape(-1, 2)
+            cells = np.array(sorted(cells), np.intp).reshape(-1, 2)
             rows = _rows_at(S.ids, Pc.ids, block, cells[:, 0], cells[:, 1])
             TIMINGS["rows_s"] += time.perf_counter() - t1
             TIMINGS["rows_written"] += len(rows.scores)
@@ -685,9 +750,13 @@ def run_full_rematch(run: MatchRun | None = None) -> MatchRun:
         writer = None
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             writer = _BackgroundWriter()
+        candidates = ProjectCandidates(top_k())
         try:
             for chunk in chunks:
-                score_chunk(run.pk, chunk, store=writer)
+                score_chunk(run.pk, chunk, store=writer, candidates=candidates)
+            rows = candidates.unstored()
+            TIMINGS["rows_written"] += len(rows.scores)
+            (writer or _store)(rows)
         finally:
             if writer is not None:
                 writer.close()

@@ -25,9 +25,15 @@ class Match(models.Model):
     score = models.FloatField()
     components = models.JSONField(default=dict)
     reasons = models.JSONField(null=True, blank=True)
-    # Set when a coordinator's matching round proposed this pair to both sides.
+    # Set when a coordinator's matching round proposed this pair to both sides
+    # (indexed below only where set: most rows never are).
     proposed_in_round = models.ForeignKey(
-        "rounds.Round", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "rounds.Round",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,6 +52,11 @@ class Match(models.Model):
         indexes = [
             models.Index(fields=["scientist", "-score", "project"], name="match_scientist_rank"),
             models.Index(fields=["project", "-score", "scientist"], name="match_project_rank"),
+            models.Index(
+                fields=["proposed_in_round"],
+                condition=Q(proposed_in_round__isnull=False),
+                name="match_proposed_in_round",
+            ),
         ]
 
     def __str__(self):

@@ -168,6 +168,24 @@ def test_full_rematch_stores_top_k_of_each_side_and_reports_progress(db):
     assert Match.objects.exists()
 
 
+def test_a_rematch_in_one_process_writes_only_the_rows_it_keeps(db, monkeypatch):
+    """Each project's best rows are held until the run ends instead of written
+    chunk by chunk and pruned (at 20,000 x 2,000 a fifth of the rows written)."""
+    _random_world(random.Random(15), n_scientists=30, n_projects=12)
+    monkeypatch.setattr(matcher.ProjectCandidates, "compact_above", 5)
+    written = []
+    upsert = matcher._upsert
+
+    def counted_upsert(rows):
+        written.extend(zip(rows.scientist_ids.tolist(), rows.project_ids.tolist(), strict=True))
+        upsert(rows)
+
+    monkeypatch.setattr(matcher, "_upsert", counted_upsert)
+    matcher.run_full_rematch()
+    assert _stored() == _expected()
+    assert len(written) == len(set(written)) == Match.objects.count()
+
+
 def test_full_rematch_replaces_stale_rows(db):
     _random_world(random.Random(2))
     stale = factories.MatchFactory(score=0.99, scientist__languages=["fr"])
