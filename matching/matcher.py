@@ -76,7 +76,14 @@ from .scoring.engine import (
     score_block,
 )
 from .scoring.explain import Explainer, rounded
-from .scoring.records import ProjectRecord, ScientistRecord, records_from
+from .scoring.records import (
+    ProjectRecord,
+    ScientistRecord,
+    record_from_row,
+    record_rows,
+    records_from,
+    row_key,
+)
 from .scoring.semantic import text_digest
 
 log = logging.getLogger(__name__)
@@ -236,7 +243,8 @@ def _stale_blocks(kept: dict, versions: dict) -> list[int]:
 
 def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
     """Features of all scientists (or open projects) in blocks of ids; a block
-    is rebuilt only when one of its rows changed."""
+    is read again only when one of its rows changed, and only the rows that
+    changed are analysed again."""
     if kind == "scientists":
         qs, record_class = ScientistProfile.objects.all(), ScientistRecord
         features = scientist_features
@@ -255,11 +263,32 @@ def _feature_blocks(kind: str, model: FittedModel) -> list[Features]:
             _state[key] = cached
         blocks = cached[1]
         for b in _stale_blocks(blocks, versions):
-            rows = qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK)
-            records = records_from(record_class, rows)
-            # None: no rows (deleted, or no open project)
-            blocks[b] = (versions[b], features(model, records) if records else None)
+            rows = list(
+                record_rows(record_class, qs.filter(id__gte=b * BLOCK, id__lt=(b + 1) * BLOCK))
+            )
+            kept = blocks.get(b, (None, None, {}))
+            blocks[b] = (versions[b], *_refreshed(model, features, record_class, kept[1:], rows))
         return [blocks[b][1] for b in sorted(blocks) if blocks[b][1] is not None]
+
+
+def _refreshed(model, features, record_class, kept, rows) -> tuple[Features | None, dict]:
+    """A block's features (None without rows) and each row's key, given what
+    was kept of it: rows whose key is unchanged keep their features (at 2,000
+    rows a block, analysing every text again took 0.3-0.4 s for one save)."""
+    keys = {row["id"]: row_key(row) for row in rows}
+    old, old_keys = kept
+    changed = [row for row in rows if old_keys.get(row["id"]) != keys[row["id"]]]
+    if old is None or not rows or len(changed) > len(rows) // 2:
+        records = [record_from_row(record_class, row) for row in rows]
+        return (features(model, records) if records else None), keys
+    if not changed and len(old) == len(rows):
+        return old, keys
+    same = np.flatnonzero(np.isin(old.ids, [i for i in keys if old_keys.get(i) == keys[i]]))
+    parts = [old.take(same, signatures=False)]
+    if changed:
+        parts.append(features(model, [record_from_row(record_class, row) for row in changed]))
+    merged = Features.concat(parts)
+    return merged.take(np.argsort(merged.ids, kind="stable")), keys
 
 
 # ------------------------------------------------------------------ ranking

@@ -385,6 +385,29 @@ class Features:
                 out[name] = value[rows]
         return with_signatures(Features(**out)) if signatures else Features(**out)
 
+    @classmethod
+    def concat(cls, parts: list[Features]) -> Features:
+        """The rows of several Features one after another, without signatures
+        (`take` adds them). Code tables grow as new codes are seen, so earlier
+        parts may have fewer columns: they are widened with empty columns."""
+        out = {}
+        for name, value in parts[0].__dict__.items():
+            if name in ("sig", "reps", "cache"):
+                continue
+            values = [getattr(part, name) for part in parts]
+            if sparse.issparse(value):
+                width = max(v.shape[1] for v in values)
+                out[name] = sparse.vstack(
+                    [
+                        sparse.csr_matrix((v.data, v.indices, v.indptr), shape=(v.shape[0], width))
+                        for v in values
+                    ],
+                    format="csr",
+                )
+            else:
+                out[name] = np.concatenate(values)
+        return cls(**out)
+
     def distinct(self, group: str) -> Features:
         """One row per distinct combination of the group's codes (cached)."""
         if self.cache is None:

@@ -170,14 +170,25 @@ def attach_vector(record, digest: str | None, vector, language: str | None):
     return record
 
 
+def record_rows(record_class, qs):
+    """The plain rows (dicts) a record is built from, in id order."""
+    rows = qs.order_by("id").values("id", *record_class.COLUMNS, *EMBEDDING_COLUMNS)
+    return rows.iterator(chunk_size=2000)
+
+
+def record_from_row(record_class, row: dict):
+    digest, vector, language = EMBEDDING_COLUMNS
+    return attach_vector(record_class.from_values(row), row[digest], row[vector], row[language])
+
+
+def row_key(row: dict) -> int:
+    """A hash of everything a record is built from: equal rows, equal records."""
+    return hash(tuple(tuple(v) if isinstance(v, list) else v for v in row.values()))
+
+
 def records_from(record_class, qs) -> list:
     """The records (ScientistRecord or ProjectRecord) of a queryset of profiles
     or projects, with their vectors, in id order. Read as plain rows: building
     model instances took twice as long (2.0 s against 0.9 s for a rematch's
     chunks at 20,000 scientists)."""
-    digest, vector, language = EMBEDDING_COLUMNS
-    rows = qs.order_by("id").values("id", *record_class.COLUMNS, *EMBEDDING_COLUMNS)
-    return [
-        attach_vector(record_class.from_values(row), row[digest], row[vector], row[language])
-        for row in rows.iterator(chunk_size=2000)
-    ]
+    return [record_from_row(record_class, row) for row in record_rows(record_class, qs)]

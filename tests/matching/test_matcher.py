@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from matching import matcher
 from matching.models import FittedModelCopy, Match, MatchRun, ScientistEmbedding
-from matching.scoring.engine import FittedModel
+from matching.scoring.engine import Features, FittedModel
 from profiles import vocab
 from profiles.models import Project, ScientistProfile
 from tests import factories
@@ -515,7 +515,27 @@ def test_a_change_made_without_saving_still_reaches_rescoring(db):
     assert _stored() == _expected()
 
 
-def test_rescoring_rebuilds_only_the_blocks_whose_rows_changed(db, monkeypatch):
+def _same_features(a, b):
+    for name, value in a.__dict__.items():
+        if name in ("sig", "reps", "cache"):
+            continue
+        other = getattr(b, name)
+        if hasattr(value, "indptr"):
+            width = max(value.shape[1], other.shape[1])
+            value, other = (m.copy() for m in (value, other))
+            value.resize(value.shape[0], width)
+            other.resize(other.shape[0], width)
+            for part in ("indptr", "indices", "data"):
+                assert np.array_equal(getattr(value, part), getattr(other, part)), name
+        else:
+            assert np.array_equal(value, other, equal_nan=True), name
+    for group in a.sig:
+        # the same rows share a signature in both
+        pairs = set(zip(a.sig[group].tolist(), b.sig[group].tolist(), strict=True))
+        assert len(pairs) == len(set(a.sig[group].tolist())) == len(set(b.sig[group].tolist()))
+
+
+def test_rescoring_analyses_again_only_the_rows_that_changed(db, monkeypatch):
     _random_world(random.Random(11))
     matcher.run_full_rematch()
     project = Project.objects.open().first()
@@ -527,14 +547,22 @@ def test_rescoring_rebuilds_only_the_blocks_whose_rows_changed(db, monkeypatch):
     )
     matcher.rescore_project(project.pk)
     assert built == []
-    scientist = ScientistProfile.objects.order_by("id").last()
-    ScientistProfile.objects.filter(pk=scientist.pk).update(hours_per_month=99)
+    first, edited, removed = ScientistProfile.objects.order_by("id")[:3]
+    ScientistProfile.objects.filter(pk=edited.pk).update(
+        hours_per_month=99, summary="ecología del maíz", alma_maters=["Universidad de Sonora"]
+    )
+    removed.delete()
+    newcomer = factories.ScientistProfileFactory(summary="genómica", languages=["es"])
     matcher.rescore_project(project.pk)
-    block = scientist.pk // matcher.BLOCK
-    in_block = ScientistProfile.objects.filter(
-        id__gte=block * matcher.BLOCK, id__lt=(block + 1) * matcher.BLOCK
-    ).order_by("id")
-    assert [[r.id for r in recs] for recs in built] == [list(in_block.values_list("id", flat=True))]
+    assert sorted(r.id for recs in built for r in recs) == sorted([edited.pk, newcomer.pk])
+    # what is kept is what a block read from scratch gives
+    model = matcher.current_model()
+    kept = matcher._feature_blocks("scientists", model)
+    every = real(model, matcher.scientist_records())
+    _same_features(every, Features.concat(kept).take(np.arange(len(every))))
+    assert first.pk in every.ids and removed.pk not in every.ids
+    _rescore_open_projects()
+    assert _stored() == _expected()
 
 
 def test_blocks_read_inside_a_change_that_rolled_back_are_read_again(db):
