@@ -882,13 +882,17 @@ def _read_floors(side: str, blocks: list[int]) -> tuple[np.ndarray, np.ndarray, 
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # Every row as 24 bytes of one binary string: 100,000 floors arrive
-            # in half the time rows of Python objects take.
+            # in half the time rows of Python objects take. Runs of blocks are
+            # ranges of the (side, owner) index: a join with the list of blocks
+            # was planned as a filter of every floor of the side for each block
+            # (13 ms for 10,000 projects' floors, each time a save changed them).
+            ranges = _runs(blocks)
             cur.execute(
                 "SELECT string_agg(int8send(owner_id) || float8send(score) "  # noqa: S608
-                f"|| int8send(other_id), ''::bytea) FROM unnest(%s::bigint[]) AS b(block) "
-                f"JOIN {table} ON side = %s AND owner_id >= b.block * %s "
-                "AND owner_id < (b.block + 1) * %s",
-                [blocks, side, FLOOR_BLOCK, FLOOR_BLOCK],
+                f"|| int8send(other_id), ''::bytea) FROM {table} WHERE side = %s AND ("
+                + " OR ".join(["owner_id >= %s AND owner_id < %s"] * len(ranges))
+                + ")",
+                [side, *(bound * FLOOR_BLOCK for run in ranges for bound in run)],
             )
             (blob,) = cur.fetchone()
             rows = np.frombuffer(b"" if blob is None else bytes(blob), _FLOOR_ROW)
@@ -910,6 +914,17 @@ def _read_floors(side: str, blocks: list[int]) -> tuple[np.ndarray, np.ndarray, 
             )
     order = np.argsort(owners, kind="stable")
     return owners[order], scores[order], others[order]
+
+
+def _runs(blocks: list[int]) -> list[tuple[int, int]]:
+    """Sorted block numbers as runs [first, last + 1) of consecutive ones."""
+    runs: list[list[int]] = []
+    for block in blocks:
+        if runs and runs[-1][1] == block:
+            runs[-1][1] = block + 1
+        else:
+            runs.append([block, block + 1])
+    return [(first, end) for first, end in runs]
 
 
 def _best(new: np.ndarray, others: np.ndarray, k: int) -> np.ndarray:
