@@ -619,6 +619,30 @@ def test_floors_kept_in_memory_follow_every_change_and_rollback(db, monkeypatch)
         assert read(side) == stored(side)
 
 
+def test_a_rescoring_that_moves_no_floor_leaves_the_floor_blocks_as_they_were(db):
+    """Workers read a block of floors again when its version changes: a
+    rescoring rewrites only the floors that moved."""
+    from matching.models import BlockVersion
+
+    def versions():
+        return {
+            kind: BlockVersion.objects.of(kind) for kind in ("scientist floors", "project floors")
+        }
+
+    _random_world(random.Random(16))
+    matcher.run_full_rematch()
+    before, floors = versions(), _floors()
+    _rescore_open_projects()
+    for scientist in ScientistProfile.objects.all():
+        matcher.rescore_scientist(scientist.pk)
+    assert _floors() == floors and versions() == before
+    project = Project.objects.open().first()
+    Project.objects.filter(pk=project.pk).update(hours_per_month=200, languages=["es", "en"])
+    matcher.rescore_project(project.pk)
+    assert _floors() == _expected_floors() != floors
+    assert versions() != before
+
+
 def test_blocks_kept_in_memory_are_read_again_after_a_table_is_emptied(db):
     """Emptying a table in one statement (TRUNCATE on PostgreSQL, as a test
     run's flush does, which deletes no row one by one): the blocks kept from
