@@ -619,9 +619,9 @@ def score_chunk(
             mine = -np.sort(-np.concatenate([known, found], axis=1), axis=1)[:, :k]
             t1 = time.perf_counter()
             if candidates is not None:
-                ii = best_of_project[jj, rr]
-                stored = (best_of_scientist[ii] == jj[:, None]).any(axis=1)
-                candidates.add(_rows_at(S.ids, Pc.ids, block, ii, jj), stored)
+                at = best_of_project[jj, rr]  # the scientists' rows in the block
+                stored = (best_of_scientist[at] == jj[:, None]).any(axis=1)
+                candidates.add(_rows_at(S.ids, Pc.ids, block, at, jj), stored)
                 candidates.tops = _merge_tops(candidates.tops, Pc.ids.astype(np.int64), mine, k)
             else:
                 cells.update(zip(best_of_project[jj, rr].tolist(), jj.tolist(), strict=True))
