@@ -392,6 +392,7 @@ def _explain_batch(model: FittedModel, explainer: Explainer, matches: list) -> N
 
 
 _STAGE = "matching_match_rows"
+COPY_ABOVE = 1000  # rows upserted through a staging table (COPY) rather than as arrays
 # the same JSON values as Django's json.dumps (jsonb stores the parsed value)
 _JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 # PostgreSQL's binary COPY: signature, flags, header extension; trailer
@@ -458,9 +459,34 @@ def _upsert(rows: Rows) -> None:
         )
         return
     table = connection.ops.quote_name(Match._meta.db_table)
-    components = ", ".join(f"{name} double precision" for name in COMPONENTS)
+    columns = ", ".join(COMPONENTS)
     as_json = ", ".join(f"'{name}', {name}" for name in COMPONENTS)
+    # Reasons stay while the score and components stay.
+    upsert = (
+        f"INSERT INTO {table} AS m "  # noqa: S608 - constant names
+        "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
+        f"SELECT scientist_id, project_id, score, jsonb_build_object({as_json}), NULL, %s, %s "
+        "FROM {source} ORDER BY scientist_id, project_id "
+        "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
+        "components = EXCLUDED.components, updated_at = EXCLUDED.updated_at, "
+        "reasons = CASE WHEN m.score = EXCLUDED.score AND m.components = EXCLUDED.components "
+        "THEN m.reasons END"
+    )
+    if len(rows.scores) <= COPY_ABOVE:
+        # A rescoring's few rows as arrays: one statement instead of a staging
+        # table's five (create, truncate, copy, insert, truncate).
+        arrays = [rows.scientist_ids, rows.project_ids, rows.scores, *rows.components.T]
+        types = ["bigint", "bigint", *["double precision"] * (1 + len(COMPONENTS))]
+        source = (
+            "unnest("
+            + ", ".join(f"%s::{t}[]" for t in types)
+            + f") AS r(scientist_id, project_id, score, {columns})"
+        )
+        with connection.cursor() as cur:
+            cur.execute(upsert.format(source=source), [now, now, *(a.tolist() for a in arrays)])
+        return
     with transaction.atomic(), connection.cursor() as cur:
+        components = ", ".join(f"{name} double precision" for name in COMPONENTS)
         cur.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} ("  # noqa: S608 - constant names
             f"scientist_id bigint, project_id bigint, score double precision, {components})"
@@ -468,18 +494,7 @@ def _upsert(rows: Rows) -> None:
         cur.execute(f"TRUNCATE {_STAGE}")
         with cur.copy(f"COPY {_STAGE} FROM STDIN (FORMAT BINARY)") as copy:
             copy.write(_copy_payload(rows))
-        # Reasons stay while the score and components stay.
-        cur.execute(
-            f"INSERT INTO {table} AS m "  # noqa: S608 - constant names
-            "(scientist_id, project_id, score, components, reasons, created_at, updated_at) "
-            f"SELECT scientist_id, project_id, score, jsonb_build_object({as_json}), NULL, %s, %s "
-            f"FROM {_STAGE} ORDER BY scientist_id, project_id "
-            "ON CONFLICT (scientist_id, project_id) DO UPDATE SET score = EXCLUDED.score, "
-            "components = EXCLUDED.components, updated_at = EXCLUDED.updated_at, "
-            "reasons = CASE WHEN m.score = EXCLUDED.score AND m.components = EXCLUDED.components "
-            "THEN m.reasons END",
-            [now, now],
-        )
+        cur.execute(upsert.format(source=_STAGE), [now, now])
         cur.execute(f"TRUNCATE {_STAGE}")
 
 

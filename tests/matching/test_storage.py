@@ -94,7 +94,9 @@ def test_a_second_rematch_updates_rows_in_place(db):
     assert _stored() == _expected()
 
 
-def test_upsert_overwrites_a_stored_pair_and_inserts_new_ones(db):
+@pytest.mark.parametrize("copy_above", [0, 1000])  # staged by COPY, or sent as arrays
+def test_upsert_overwrites_a_stored_pair_and_inserts_new_ones(db, monkeypatch, copy_above):
+    monkeypatch.setattr(matcher, "COPY_ABOVE", copy_above)
     old = factories.MatchFactory(score=0.1, reasons=[{"code": "old", "params": {}}])
     other = factories.ProjectFactory()
     comps = {"field": 0.5, "goals": 0.25, "timeline": 1.0, "network": 0.0, "language": 1.0}
