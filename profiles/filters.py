@@ -8,6 +8,7 @@ import json
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -35,11 +36,24 @@ def json_code(name):
     return method
 
 
-def _spellings(word):
-    """SQLite folds case for ASCII only (and PostgreSQL under a C ctype): also try
-    the usual casings of a word with other letters. Every database folds ASCII,
-    so an ASCII word is looked up once (each spelling is a scan of long texts)."""
-    if word.isascii():
+def _folds_beyond_ascii(connection) -> bool:
+    """Whether the database's UPPER() folds letters such as í and ñ: PostgreSQL
+    does under a UTF-8 ctype (asked once per connection), SQLite never does."""
+    if connection.vendor != "postgresql":
+        return False
+    known = getattr(connection, "folds_beyond_ascii", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT UPPER('í') = 'Í'")
+            known = connection.folds_beyond_ascii = cursor.fetchone()[0]
+    return known
+
+
+def _spellings(word, folds_beyond_ascii=False):
+    """Where the database folds case for ASCII only (SQLite, PostgreSQL under a C
+    ctype), also try the usual casings of a word with other letters. Each spelling
+    is one more scan of long texts, so a word is looked up once where it can be."""
+    if word.isascii() or folds_beyond_ascii:
         return [word]
     return list(dict.fromkeys([word, word.lower(), word.capitalize()]))
 
@@ -48,16 +62,20 @@ def text_search(fields, json_fields):
     """Every word of the query must appear in one of the fields (case-insensitive)."""
 
     def method(queryset, _field_name, value):
+        connection = connections[queryset.db]
+        folds = _folds_beyond_ascii(connection)
+        # SQLite's JSON text may store non-ASCII characters escaped; PostgreSQL's
+        # jsonb never does.
+        may_escape = connection.vendor != "postgresql"
         for word in value.split()[:10]:
             condition = Q()
-            for spelling in _spellings(word):
+            for spelling in _spellings(word, folds):
                 for name in fields:
                     condition |= Q(**{f"{name}__icontains": spelling})
-                # JSON text may store non-ASCII characters escaped (SQLite): try both.
                 escaped = json.dumps(spelling)[1:-1]
                 for name in json_fields:
                     condition |= Q(**{f"{name}__icontains": spelling})
-                    if escaped != spelling:
+                    if may_escape and escaped != spelling:
                         condition |= Q(**{f"{name}__icontains": escaped})
             queryset = queryset.filter(condition)
         return queryset

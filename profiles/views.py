@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from . import services, vocab
 from .filters import ProjectFilter, ScientistFilter
 from .forms import InstitutionForm, JoinInstitutionForm, ProjectForm, ScientistProfileForm
 from .models import Institution, Membership, Project, ScientistProfile, listed_to_members_q
+from .pagination import CappedPaginator
 
 PAGE_SIZE = 20
 
@@ -72,7 +72,7 @@ def _require_coordinator(user):
 
 
 def _paginate(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

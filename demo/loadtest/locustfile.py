@@ -15,9 +15,10 @@ import json
 import os
 import random
 import time
+from urllib.parse import urlencode
 
 import requests
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 from demo.loadtest.locustfile_helpers import form_fields, totp_code
 
@@ -27,7 +28,7 @@ RNG = random.Random(PLAN.get("seed", 0))
 COUNTERS = {role: itertools.count() for role in ("scientist", "member", "coordinator")}
 
 
-class Person(HttpUser):
+class Person(FastHttpUser):
     abstract = True
     wait_time = between(PLAN.get("think_min", 0.0), PLAN.get("think_max", 0.2))
     role = ""
@@ -63,7 +64,8 @@ class Person(HttpUser):
                     },
                 )
             if "sessionid" in session.cookies and "/accounts/" not in response.url:
-                self.client.cookies.update(session.cookies)
+                for cookie in session.cookies:
+                    self.client.cookiejar.set_cookie(cookie)
                 return
             time.sleep(31 - time.time() % 30)  # a code is accepted once: the next one
         raise RuntimeError(f"could not log in as {self.me['email']}")
@@ -133,11 +135,14 @@ class Scientist(Person):
         fields.append(("hours_per_month", str(RNG.choice([5, 8, 10, 12, 15, 20]))))
         with self.client.post(
             "/profile/",
-            data=fields,
+            data=urlencode(fields),
             name="profile (save)",
             allow_redirects=False,
             catch_response=True,
-            headers={"Referer": self.host + "/profile/"},
+            headers={
+                "Referer": self.host + "/profile/",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
         ) as response:
             if response.status_code != 302:
                 at = response.text.find("errorlist")

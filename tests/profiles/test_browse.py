@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from profiles.models import Project
+from profiles.pagination import CappedPaginator
 from tests.factories import InstitutionFactory, ProjectFactory, ScientistProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,7 @@ def catalogue(db):
         ({}, ["Maíz nativo", "Puentes inteligentes", "Salud materna"]),
         ({"q": "materna"}, ["Salud materna"]),
         ({"q": "GENÓMICA"}, ["Maíz nativo"]),
+        ({"q": "EPIDEMIOLOGÍA"}, ["Salud materna"]),
         ({"q": "epidemiología comunidades"}, ["Salud materna"]),
         ({"q": "sensores"}, ["Puentes inteligentes"]),
         ({"area": "biology_chemistry"}, ["Maíz nativo"]),
@@ -109,6 +111,34 @@ def test_project_list_is_paginated_and_keeps_the_filters(client, roles):
     assert "q=solar&amp;page=2" in first.content.decode()
     second = client.get(PROJECTS, {"q": "solar", "page": 2})
     assert len(second.context["page"].object_list) == 5
+
+
+def test_a_search_matching_more_than_the_cap_says_so_and_still_pages(
+    client, roles, monkeypatch
+):
+    monkeypatch.setattr(CappedPaginator, "cap", 25)
+    for i in range(30):
+        ProjectFactory(title=f"Energía solar {i}", fields=["energy"])
+    client.force_login(roles.scientist)
+    client.cookies["django_language"] = "en"
+    first = client.get(PROJECTS, {"q": "solar"})
+    html = first.content.decode()
+    assert "More than 25 open projects found" in html
+    assert "Page 1 of" not in html and "Page 1" in html
+    second = client.get(PROJECTS, {"q": "solar", "page": 2})
+    assert len(second.context["page"].object_list) == 6  # the 21st to the 26th counted
+    narrower = client.get(PROJECTS, {"q": "solar 1"})  # 1, 10-19 and 21
+    assert "12 open projects found." in narrower.content.decode()
+
+
+def test_the_cap_on_counted_scientists_is_said_in_spanish_too(client, roles, monkeypatch):
+    monkeypatch.setattr(CappedPaginator, "cap", 1)
+    ScientistProfileFactory(name="Ana Solar")
+    ScientistProfileFactory(name="Beto Solar")
+    client.force_login(roles.member)
+    client.cookies["django_language"] = "es"
+    response = client.get(SCIENTISTS, {"q": "solar"})
+    assert "Se encontraron más de 1 personas científicas" in response.content.decode()
 
 
 @pytest.fixture
