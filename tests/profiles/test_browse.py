@@ -113,9 +113,7 @@ def test_project_list_is_paginated_and_keeps_the_filters(client, roles):
     assert len(second.context["page"].object_list) == 5
 
 
-def test_a_search_matching_more_than_the_cap_says_so_and_still_pages(
-    client, roles, monkeypatch
-):
+def test_a_search_matching_more_than_the_cap_says_so_and_still_pages(client, roles, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 25)
     for i in range(30):
         ProjectFactory(title=f"Energía solar {i}", fields=["energy"])
