@@ -24,7 +24,7 @@ from profiles import vocab
 from profiles.models import Membership, ScientistProfile
 
 from .filters import agreement_q, pair_q, portrait_q
-from .models import Agreement, Milestone, Stage
+from .models import Agreement, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -271,15 +271,14 @@ def trends(filters: dict, qs, today: datetime.date) -> list[dict]:
 def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
     """Stalled and overdue agreements, oldest activity first, with who to call.
 
-    Overdue milestones are found with one uncorrelated IN (subquery) that the
-    database evaluates once (partial index milestone_open_due), not per row.
+    An agreement's earliest open milestone is a column of its own
+    (first_open_due_on), so this reads the agreements alone.
     """
-    overdue_ids = Milestone.objects.filter(done=False, due_on__lt=today).values("agreement_id")
     open_working = [Stage.PROPOSED, Stage.NEGOTIATING, Stage.SIGNED, Stage.ACTIVE]
     needs = qs.filter(
         Q(stage=Stage.STALLED)
         | Q(stage__in=open_working, next_follow_up_on__lt=today)
-        | Q(stage__in=open_working, pk__in=overdue_ids)
+        | Q(stage__in=open_working, first_open_due_on__lt=today)
     )
     total = needs.count()
     members = Prefetch(
@@ -298,13 +297,8 @@ def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
     )
     by_pk = {a.pk: a for a in found.prefetch_related(members)}
     rows = [by_pk[pk] for pk in first if pk in by_pk]  # one deleted meanwhile: left out
-    with_overdue = set(
-        Milestone.objects.filter(
-            agreement_id__in=[a.pk for a in rows], done=False, due_on__lt=today
-        ).values_list("agreement_id", flat=True)
-    )
     for a in rows:
-        a.has_overdue = a.pk in with_overdue
+        a.has_overdue = bool(a.first_open_due_on and a.first_open_due_on < today)
         a.days_since_activity = (today - a.last_activity_on).days
         a.follow_up_overdue = bool(a.next_follow_up_on and a.next_follow_up_on < today)
         a.why = [

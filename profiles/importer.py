@@ -41,7 +41,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from agreements.models import OPEN_STAGES, Agreement, AgreementEvent, Milestone, Stage
+from agreements.models import (
+    OPEN_STAGES,
+    Agreement,
+    AgreementEvent,
+    Milestone,
+    Stage,
+    refresh_first_open_due_on,
+)
 from matching.signals import rescoring_suspended
 
 from . import vocab
@@ -1229,6 +1236,7 @@ def _upsert_agreements(records: list[Record], counts: SectionCounts, today) -> N
     _bulk_update(Agreement, to_update)
     Milestone.objects.bulk_create(milestones_new, batch_size=BATCH)
     _bulk_update(Milestone, milestones_changed)
+    refresh_first_open_due_on(m.agreement_id for m, _fields in milestones_changed)
     AgreementEvent.objects.bulk_create(events, batch_size=BATCH)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from agreements import dashboard as dash
 from agreements.models import Agreement, AgreementEvent, Milestone
 from profiles.models import Institution, Project, ScientistProfile
 from tests import factories
@@ -137,6 +138,23 @@ def test_agreements_section_brings_in_milestones_and_an_event(db):
     assert milestones["Kick-off meeting"].done_on is not None
     event = agreement.events.get()
     assert (event.kind, event.message) == ("created", "Imported")
+
+
+def test_an_imported_overdue_milestone_keeps_its_agreement_on_the_attention_list_until_done(
+    db, tmp_path
+):
+    payload = json.loads(VALID.read_text(encoding="utf-8"))
+    payload["agreements"][0]["next_follow_up_on"] = "2027-06-01"
+    run(write(tmp_path, payload))
+    before_due, after_due = datetime.date(2027, 2, 28), datetime.date(2027, 3, 2)
+    assert dash.attention(Agreement.objects.all(), before_due) == ([], 0)
+    rows, total = dash.attention(Agreement.objects.all(), after_due)
+    assert ([a.ref for a in rows], total) == (["agr-001"], 1)
+    assert rows[0].has_overdue and not rows[0].follow_up_overdue
+
+    payload["agreements"][0]["milestones"][0]["done"] = True  # "First draft", due 1 March
+    run(write(tmp_path, payload))
+    assert dash.attention(Agreement.objects.all(), after_due) == ([], 0)
 
 
 def test_same_file_twice_changes_nothing(db):

@@ -1,0 +1,63 @@
+"""What an agreement keeps of its milestones, whichever way they are written."""
+
+import datetime
+
+import pytest
+
+from agreements import dashboard as dash
+from agreements import services
+from agreements.models import Agreement, Milestone, Stage
+from tests import factories
+
+from .conftest import make_agreement
+
+pytestmark = pytest.mark.django_db
+
+MARCH, MAY, JUNE = datetime.date(2027, 3, 1), datetime.date(2027, 5, 1), datetime.date(2027, 6, 1)
+
+
+def first_open_due_on(agreement):
+    return Agreement.objects.values_list("first_open_due_on", flat=True).get(pk=agreement.pk)
+
+
+def overdue_refs(today):
+    rows, _total = dash.attention(Agreement.objects.all(), today)
+    return [a.ref for a in rows if a.has_overdue]
+
+
+def test_the_earliest_open_milestone_follows_adding_ticking_moving_and_deleting(roles):
+    agreement = make_agreement(roles, Stage.ACTIVE)
+    assert first_open_due_on(agreement) is None
+    may = services.add_milestone(agreement=agreement, by=roles.scientist, title="B", due_on=MAY)
+    services.add_milestone(agreement=agreement, by=roles.scientist, title="C", due_on=JUNE)
+    services.add_milestone(agreement=agreement, by=roles.scientist, title="No date")
+    assert first_open_due_on(agreement) == MAY
+    assert overdue_refs(MAY + datetime.timedelta(days=1)) == [agreement.ref]
+    assert overdue_refs(MAY) == []
+
+    services.complete_milestone(milestone=may, by=roles.member, today=MAY)
+    assert first_open_due_on(agreement) == JUNE
+    assert overdue_refs(MAY + datetime.timedelta(days=1)) == []
+
+    june = agreement.milestones.get(title="C")
+    june.due_on = MARCH  # moved earlier (as the admin does)
+    june.save()
+    assert first_open_due_on(agreement) == MARCH
+    june.delete()
+    assert first_open_due_on(agreement) is None
+
+
+def test_milestones_written_in_bulk_are_kept_too(roles):
+    first = make_agreement(roles, Stage.ACTIVE)
+    second = factories.AgreementFactory(stage=Stage.ACTIVE)
+    made = Milestone.objects.bulk_create(
+        [
+            Milestone(agreement=first, title="a", due_on=JUNE),
+            Milestone(agreement=first, title="b", due_on=MAY),
+            Milestone(agreement=second, title="c", due_on=MARCH),
+        ]
+    )
+    assert (first_open_due_on(first), first_open_due_on(second)) == (MAY, MARCH)
+    made[2].done = True
+    Milestone.objects.bulk_update([made[2]], ["done"])
+    assert first_open_due_on(second) is None
