@@ -9,7 +9,8 @@ import json
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from . import vocab
@@ -58,35 +59,28 @@ def _spellings(word, folds_beyond_ascii=False):
     return list(dict.fromkeys([word, word.lower(), word.capitalize()]))
 
 
-def text_search(fields, json_fields):
-    """Every word of the query must appear in one of the fields (case-insensitive)."""
-
-    def method(queryset, _field_name, value):
-        connection = connections[queryset.db]
-        folds = _folds_beyond_ascii(connection)
-        # SQLite's JSON text may store non-ASCII characters escaped; PostgreSQL's
-        # jsonb never does.
-        may_escape = connection.vendor != "postgresql"
-        for word in value.split()[:10]:
-            condition = Q()
-            for spelling in _spellings(word, folds):
-                for name in fields:
-                    condition |= Q(**{f"{name}__icontains": spelling})
-                escaped = json.dumps(spelling)[1:-1]
-                for name in json_fields:
-                    condition |= Q(**{f"{name}__icontains": spelling})
-                    if may_escape and escaped != spelling:
-                        condition |= Q(**{f"{name}__icontains": escaped})
-            queryset = queryset.filter(condition)
-        return queryset
-
-    return method
+def search_words(queryset, _field_name, value):
+    """Every word of the query must appear in the record's search_text (its texts
+    upper-cased by the database), the word upper-cased by the same function so
+    that case is ignored as far as the database folds it."""
+    connection = connections[queryset.db]
+    folds = _folds_beyond_ascii(connection)
+    # SQLite's JSON text may store non-ASCII characters escaped; PostgreSQL's
+    # jsonb never does.
+    may_escape = connection.vendor != "postgresql"
+    for word in value.split()[:10]:
+        condition = Q()
+        for spelling in _spellings(word, folds):
+            condition |= Q(search_text__contains=Upper(Value(spelling)))
+            escaped = json.dumps(spelling)[1:-1]
+            if may_escape and escaped != spelling:
+                condition |= Q(search_text__contains=Upper(Value(escaped)))
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"), method=text_search(["title", "description"], ["keywords"])
-    )
+    q = django_filters.CharFilter(label=_("Search"), method=search_words)
     area = django_filters.ChoiceFilter(
         label=_("Field area"), choices=vocab.Area.choices, method=json_code("areas")
     )
@@ -121,7 +115,7 @@ class ProjectFilter(django_filters.FilterSet):
 class ScientistFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
-        method=text_search(["name", "summary", "institution_abroad"], ["keywords"]),
+        method=search_words,
     )
     area = django_filters.ChoiceFilter(
         label=_("Field area"), choices=vocab.Area.choices, method=json_code("areas")

@@ -2,7 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Concat, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +105,21 @@ class Membership(models.Model):
         return f"{self.user} @ {self.institution}"
 
 
+def search_column(*fields: str, json_field: str):
+    """The texts the browse page's search reads, in one column upper-cased by the
+    database (a generated column): a word is then one LIKE on one indexed column,
+    not UPPER() of every text of every row it has to look at."""
+    parts = []
+    for name in fields:
+        parts += [name, Value(" ")]
+    parts.append(Cast(json_field, models.TextField()))
+    return models.GeneratedField(
+        expression=Upper(Concat(*parts, output_field=models.TextField())),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
+
+
 def listed_to_members_q(prefix: str = "") -> Q:
     """The condition of ScientistProfileQuerySet.listed_to_members on the profile
     reached through `prefix` ("scientist__" from a match), to filter in place
@@ -174,6 +190,7 @@ class ScientistProfile(models.Model):
     max_collaborations = models.PositiveIntegerField(_("collaborations at once"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = search_column("name", "summary", "institution_abroad", json_field="keywords")
 
     objects = ScientistProfileQuerySet.as_manager()
 
@@ -289,6 +306,7 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = search_column("title", "description", json_field="keywords")
 
     objects = ProjectQuerySet.as_manager()
 
