@@ -170,6 +170,20 @@ class MilestoneQuerySet(models.QuerySet):
         _refresh_agreements_of(objs)
         return updated
 
+    def update(self, **kwargs):
+        pks = list(self.values_list("pk", flat=True))
+        before = set(self.values_list("agreement_id", flat=True))
+        updated = super().update(**kwargs)
+        after = Milestone.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
+        refresh_first_open_due_on(before | set(after))
+        return updated
+
+    def delete(self):
+        agreement_ids = set(self.values_list("agreement_id", flat=True))
+        deleted = super().delete()
+        refresh_first_open_due_on(agreement_ids)
+        return deleted
+
 
 def _refresh_agreements_of(milestones) -> None:
     refresh_first_open_due_on({m.agreement_id for m in milestones})

@@ -65,15 +65,15 @@ def search_words(queryset, _field_name, value):
     that case is ignored as far as the database folds it."""
     connection = connections[queryset.db]
     folds = _folds_beyond_ascii(connection)
-    # SQLite's JSON text may store non-ASCII characters escaped; PostgreSQL's
-    # jsonb never does.
-    may_escape = connection.vendor != "postgresql"
+    # Keywords are JSON text: quotes and backslashes are escaped in it, and on
+    # SQLite non-ASCII characters too (PostgreSQL's jsonb writes them as they are).
+    ascii_json = connection.vendor != "postgresql"
     for word in value.split()[:10]:
         condition = Q()
         for spelling in _spellings(word, folds):
             condition |= Q(search_text__contains=Upper(Value(spelling)))
-            escaped = json.dumps(spelling)[1:-1]
-            if may_escape and escaped != spelling:
+            escaped = json.dumps(spelling, ensure_ascii=ascii_json)[1:-1]
+            if escaped != spelling:
                 condition |= Q(search_text__contains=Upper(Value(escaped)))
         queryset = queryset.filter(condition)
     return queryset

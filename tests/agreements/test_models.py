@@ -61,3 +61,17 @@ def test_milestones_written_in_bulk_are_kept_too(roles):
     made[2].done = True
     Milestone.objects.bulk_update([made[2]], ["done"])
     assert first_open_due_on(second) is None
+
+
+def test_milestones_updated_or_deleted_as_a_queryset_are_kept_too(roles):
+    agreement = make_agreement(roles, Stage.ACTIVE)
+    Milestone.objects.bulk_create(
+        [
+            Milestone(agreement=agreement, title="a", due_on=MARCH),
+            Milestone(agreement=agreement, title="b", due_on=JUNE),
+        ]
+    )
+    Milestone.objects.filter(title="a").update(done=True)
+    assert first_open_due_on(agreement) == JUNE
+    Milestone.objects.filter(title="b").delete()
+    assert first_open_due_on(agreement) is None

@@ -191,6 +191,18 @@ def test_scientist_search_and_filters(client, roles, scientists, params, expecte
     assert names(response) == expected
 
 
+@pytest.mark.parametrize("word", ['"huerto"', 'huerto"', "c:\\datos", "ÑANDÚ", "50%", "a_b"])
+def test_a_search_finds_keywords_with_quotes_backslashes_and_accents(
+    client, roles, scientists, word
+):
+    ScientistProfileFactory(
+        name="Diana Símbolos", keywords=['el "huerto" urbano', "c:\\datos", "ñandú", "50%", "a_b"]
+    )
+    ScientistProfileFactory(name="Elena Comodín", keywords=["500", "axb"])
+    client.force_login(roles.member)
+    assert names(client.get(SCIENTISTS, {"q": word})) == ["Diana Símbolos"]
+
+
 def test_contact_details_never_appear_on_browse_pages(client, roles):
     roles.profile.email = "private.contact@example.org"
     roles.profile.save()
