@@ -161,21 +161,25 @@ class FollowUpSettings(models.Model):
 class MilestoneQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        _refresh_agreements_of(created)
+        refresh_first_open_due_on(m.agreement_id for m in created)
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
         objs = list(objs)
         updated = super().bulk_update(objs, *args, **kwargs)
-        _refresh_agreements_of(objs)
+        refresh_first_open_due_on(m.agreement_id for m in objs)
         return updated
 
     def update(self, **kwargs):
-        pks = list(self.values_list("pk", flat=True))
-        before = set(self.values_list("agreement_id", flat=True))
+        rows = list(self.values_list("pk", "agreement_id"))
         updated = super().update(**kwargs)
-        after = Milestone.objects.filter(pk__in=pks).values_list("agreement_id", flat=True)
-        refresh_first_open_due_on(before | set(after))
+        agreement_ids = {agreement_id for _pk, agreement_id in rows}
+        if {"agreement", "agreement_id"} & kwargs.keys():  # moved: their new agreements too
+            pks = [pk for pk, _agreement_id in rows]
+            for start in range(0, len(pks), 1000):
+                moved = Milestone.objects.filter(pk__in=pks[start : start + 1000])
+                agreement_ids.update(moved.values_list("agreement_id", flat=True))
+        refresh_first_open_due_on(agreement_ids)
         return updated
 
     def delete(self):
@@ -183,10 +187,6 @@ class MilestoneQuerySet(models.QuerySet):
         deleted = super().delete()
         refresh_first_open_due_on(agreement_ids)
         return deleted
-
-
-def _refresh_agreements_of(milestones) -> None:
-    refresh_first_open_due_on({m.agreement_id for m in milestones})
 
 
 def refresh_first_open_due_on(agreement_ids) -> None:
@@ -221,11 +221,11 @@ class Milestone(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        Agreement.objects.filter(pk=self.agreement_id).refresh_first_open_due_on()
+        refresh_first_open_due_on([self.agreement_id])
 
     def delete(self, *args, **kwargs):
         deleted = super().delete(*args, **kwargs)
-        Agreement.objects.filter(pk=self.agreement_id).refresh_first_open_due_on()
+        refresh_first_open_due_on([self.agreement_id])
         return deleted
 
 

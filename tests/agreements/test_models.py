@@ -75,3 +75,11 @@ def test_milestones_updated_or_deleted_as_a_queryset_are_kept_too(roles):
     assert first_open_due_on(agreement) == JUNE
     Milestone.objects.filter(title="b").delete()
     assert first_open_due_on(agreement) is None
+
+
+def test_milestones_moved_to_another_agreement_as_a_queryset_move_its_date_too(roles):
+    first = make_agreement(roles, Stage.ACTIVE)
+    second = factories.AgreementFactory(stage=Stage.ACTIVE)
+    Milestone.objects.bulk_create([Milestone(agreement=first, title="a", due_on=MAY)])
+    Milestone.objects.filter(title="a").update(agreement=second)
+    assert (first_open_due_on(first), first_open_due_on(second)) == (None, MAY)
