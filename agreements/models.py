@@ -214,6 +214,14 @@ class Milestone(models.Model):
         indexes = [
             # Milestones not done, by due date: the follow-up job and the dashboard.
             models.Index(fields=["due_on"], condition=Q(done=False), name="milestone_open_due"),
+            # An agreement's earliest open milestone (first_open_due_on): without
+            # it PostgreSQL walks the index above, every open milestone, for each
+            # agreement (33 ms for one at 150,000 milestones).
+            models.Index(
+                fields=["agreement", "due_on"],
+                condition=Q(done=False),
+                name="milestone_open_by_agreement",
+            ),
         ]
 
     def __str__(self):

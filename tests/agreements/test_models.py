@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agreements import dashboard as dash
 from agreements import services
-from agreements.models import Agreement, Milestone, Stage
+from agreements.models import Agreement, Milestone, Stage, refresh_first_open_due_on
 from tests import factories
 
 from .conftest import make_agreement
@@ -83,3 +85,25 @@ def test_milestones_moved_to_another_agreement_as_a_queryset_move_its_date_too(r
     Milestone.objects.bulk_create([Milestone(agreement=first, title="a", due_on=MAY)])
     Milestone.objects.filter(title="a").update(agreement=second)
     assert (first_open_due_on(first), first_open_due_on(second)) == (None, MAY)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_an_agreements_earliest_open_milestone_is_read_from_its_own_index(roles):
+    """Refreshing one agreement's date reads its own open milestones. Without an
+    index on (agreement, due date) PostgreSQL walked every open milestone in due
+    order for each agreement: the 100,000-scientist demo's 150,000 milestones
+    took 17 minutes to refresh instead of seconds."""
+    agreement = make_agreement(roles, Stage.ACTIVE)
+    Milestone.objects.bulk_create(
+        Milestone(agreement=agreement, title=str(day), due_on=MAY + datetime.timedelta(days=day))
+        for day in range(30)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        refresh_first_open_due_on([agreement.pk])
+    (update,) = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as with many rows
+        cursor.execute("EXPLAIN " + update)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "milestone_open_by_agreement" in plan
+    assert first_open_due_on(agreement) == MAY
