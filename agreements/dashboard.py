@@ -292,8 +292,24 @@ def attention(qs, today: datetime.date) -> tuple[list[Agreement], int]:
     first = list(
         needs.order_by("last_activity_on", "pk").values_list("pk", flat=True)[:ATTENTION_LIMIT]
     )
-    found = Agreement.objects.filter(pk__in=first).select_related(
-        "scientist", "project__institution", "coordinator"
+    # Only the columns the table shows: whole rows of four tables were most of the
+    # time (profiles and projects carry long texts and lists).
+    found = (
+        Agreement.objects.filter(pk__in=first)
+        .select_related("scientist", "project__institution", "coordinator")
+        .only(
+            "ref",
+            "stage",
+            "last_activity_on",
+            "next_follow_up_on",
+            "first_open_due_on",
+            "scientist__name",
+            "scientist__email",
+            "project__title",
+            "project__institution__name",
+            "coordinator__full_name",
+            "coordinator__email",
+        )
     )
     by_pk = {a.pk: a for a in found.prefetch_related(members)}
     rows = [by_pk[pk] for pk in first if pk in by_pk]  # one deleted meanwhile: left out

