@@ -50,8 +50,9 @@ class DashboardFilterForm(forms.Form):
 
 def json_has(field: str, code: str) -> Q:
     """A JSON list field holds `code`. On PostgreSQL a containment (`@>`), which
-    its statistics can estimate: the text match was taken for one row in 10,000
-    and joined row by row to 3,557 projects. SQLite has no containment for JSON."""
+    its statistics can estimate: it took the text match for one project in 10,000
+    (there were 3,557) and joined them to their agreements one by one. SQLite has
+    no containment for JSON."""
     if connection.vendor == "postgresql":
         return Q(**{f"{field}__contains": [code]})
     return Q(**{f"{field}__icontains": f'"{code}"'})
