@@ -5,12 +5,12 @@ Agreements, matches, interests and introductions all have `scientist` and
 """
 
 from django import forms
-from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from profiles import vocab
+from profiles.filters import json_has
 
 from .models import Stage
 
@@ -46,16 +46,6 @@ class DashboardFilterForm(forms.Form):
         self.fields["position"].choices = _blank(vocab.Position.choices)
         self.fields["stage"].choices = _blank(Stage.choices)
         self.fields["coordinator"].queryset = User.objects.coordinators().order_by("full_name")
-
-
-def json_has(field: str, code: str) -> Q:
-    """A JSON list field holds `code`. On PostgreSQL a containment (`@>`), which
-    its statistics can estimate: it took the text match for one project in 10,000
-    (there were 3,557) and joined them to their agreements one by one. SQLite has
-    no containment for JSON."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [code]})
-    return Q(**{f"{field}__icontains": f'"{code}"'})
 
 
 def scientist_q(filters: dict, prefix: str = "scientist__") -> Q:
